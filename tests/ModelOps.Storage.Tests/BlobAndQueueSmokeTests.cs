@@ -1,0 +1,65 @@
+using System.Text;
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ModelOps.Testing;
+
+namespace ModelOps.Storage.Tests;
+
+/// <summary>The Azure Storage SDK (restored with our System.IO.Hashing shim) against a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BlobAndQueueSmokeTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Conditional_create_with_if_none_match_star_refuses_the_second_write()
+    {
+        var container = new BlobContainerClient(azurite.ConnectionString, AzuriteFixture.UniqueName("smoke"));
+        await container.CreateAsync();
+        BlobClient blob = container.GetBlobClient("artifacts/model.onnx");
+        var writeOnce = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+
+        await blob.UploadAsync(BinaryData.FromString("first"), writeOnce);
+        Func<Task> second = () => blob.UploadAsync(BinaryData.FromString("second"), writeOnce);
+
+        (await second.Should().ThrowAsync<RequestFailedException>()).Which.Status.Should().Be(409);
+        (await blob.DownloadContentAsync()).Value.Content.ToString().Should().Be("first");
+    }
+
+    [Fact]
+    public async Task Upload_with_crc64_validation_uses_the_hashing_shim_and_round_trips()
+    {
+        var container = new BlobContainerClient(azurite.ConnectionString, AzuriteFixture.UniqueName("crc"));
+        await container.CreateAsync();
+        BlobClient blob = container.GetBlobClient("data.bin");
+        byte[] payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31)).ToArray();
+
+        await blob.UploadAsync(new BinaryData(payload), new BlobUploadOptions
+        {
+            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.StorageCrc64 },
+        });
+
+        (await blob.DownloadContentAsync()).Value.Content.ToArray().Should().Equal(payload);
+    }
+
+    [Fact]
+    public async Task Queue_message_round_trips_base64_encoded_as_the_functions_host_expects()
+    {
+        string name = AzuriteFixture.UniqueName("q");
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var queue = new QueueClient(azurite.ConnectionString, name, options);
+        await queue.CreateAsync();
+        const string body = """{"modelId":"churn","note":"naïve ✓"}""";
+
+        await queue.SendMessageAsync(body);
+        var raw = new QueueClient(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        PeekedMessage peeked = (await raw.PeekMessageAsync()).Value;
+        QueueMessage received = (await queue.ReceiveMessageAsync()).Value;
+
+        Encoding.UTF8.GetString(Convert.FromBase64String(peeked.Body.ToString())).Should().Be(body);
+        received.Body.ToString().Should().Be(body);
+        received.DequeueCount.Should().Be(1);
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace ModelOps.Cli;
+
+/// <summary>The top-level commands of <c>modelops</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CliCommands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return UpCommand.Create();
+    }
+}
