@@ -1,18 +1,134 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ModelOps.Cli;
 
-/// <summary><c>modelops up</c>: the whole local stack (built with the local Functions host).</summary>
+/// <summary>
+/// <c>modelops up</c>: the local stack. Starts Azurite (data in <c>.modelops/azurite</c>) and maildev
+/// unless they already run, then both function apps on loopback, writes <c>.modelops/stack.json</c>
+/// for scripts and tests, prints where everything listens, and stops what it started on Ctrl-C.
+/// </summary>
 internal static class UpCommand
 {
     public static Command Create()
     {
-        var command = new Command("up", "Run the local stack: Azurite, maildev, both function apps, and a demo model.");
-        command.SetAction(_ =>
+        var port = new Option<int>("--port") { Description = "Port of the Scoring app (Pipelines uses the next one).", DefaultValueFactory = _ => 7071 };
+        var noDemo = new Option<bool>("--no-demo") { Description = "Do not seed the demo model." };
+        var configuration = new Option<string>("--configuration") { Description = "Build configuration of the function apps.", DefaultValueFactory = _ => "Release" };
+        var command = new Command("up", "Run the local stack: Azurite, maildev, both function apps, and a demo model.") { port, noDemo, configuration };
+        command.SetAction(async (result, cancellationToken) =>
         {
-            Console.Error.WriteLine("modelops up: the local Functions host is not built yet.");
-            return 2;
+            int scoringPort = result.GetValue(port);
+            if (scoringPort is < 1024 or > 65534)
+            {
+                Console.Error.WriteLine($"--port must be between 1024 and 65534 (got {scoringPort}).");
+                return 2;
+            }
+
+            var layout = new StackLayout(StackLayout.FindRoot(Directory.GetCurrentDirectory()), result.GetValue(configuration)!, scoringPort, scoringPort + 1);
+            return await RunAsync(layout, result.GetValue(noDemo), cancellationToken);
         });
         return command;
     }
+
+    private static async Task<int> RunAsync(StackLayout layout, bool noDemo, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        await using var stack = new LocalStack(layout, Console.Out);
+        try
+        {
+            bool externalStorage = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AzureWebJobsStorage"));
+            await stack.StartAsync(externalStorage, stop.Token);
+            var skipped = stack.Skipped.ToList();
+            skipped.Add(noDemo
+                ? "demo model (--no-demo)"
+                : "demo model (training, registry and scoring are not in this build yet)");
+            await WriteStackFileAsync(layout, stop.Token);
+            PrintSummary(layout, skipped);
+
+            while (!stop.IsCancellationRequested)
+            {
+                if (stack.FirstExited() is { } exited)
+                {
+                    Console.Error.WriteLine($"{exited.Name} exited with code {exited.ExitCode}; stopping the stack.");
+                    return 1;
+                }
+
+                await Task.Delay(500, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            Console.WriteLine("Stopping what modelops up started…");
+            return 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine("modelops up: " + e.Message);
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void PrintSummary(StackLayout layout, IReadOnlyList<string> skipped)
+    {
+        Console.WriteLine();
+        Console.WriteLine("ModelOps Functions is running locally:");
+        Console.WriteLine($"  Scoring app     http://127.0.0.1:{layout.ScoringPort}/api/health");
+        Console.WriteLine($"  Pipelines app   http://127.0.0.1:{layout.PipelinesPort}/api/health");
+        Console.WriteLine($"  Storage         blob 127.0.0.1:{StackLayout.BlobPort}, queue :{StackLayout.QueuePort}, table :{StackLayout.TablePort}");
+        Console.WriteLine($"  Mail inbox      http://127.0.0.1:{StackLayout.MailWebPort}/  (SMTP 127.0.0.1:{StackLayout.SmtpPort})");
+        Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "stack.json"))}");
+        Console.WriteLine();
+        Console.WriteLine("Try it:");
+        Console.WriteLine($"  curl -s http://127.0.0.1:{layout.ScoringPort}/api/health");
+        foreach (string item in skipped)
+        {
+            Console.WriteLine($"  skipped: {item}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Press Ctrl-C to stop everything modelops up started.");
+    }
+
+    private static async Task WriteStackFileAsync(StackLayout layout, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(layout.StateFolder);
+        var stack = new StackFile(
+            ScoringUrl: $"http://127.0.0.1:{layout.ScoringPort}",
+            PipelinesUrl: $"http://127.0.0.1:{layout.PipelinesPort}",
+            StorageConnectionString: Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
+            MaildevUrl: $"http://127.0.0.1:{StackLayout.MailWebPort}",
+            FunctionKeys: new Dictionary<string, string>(),
+            DemoModel: null);
+        await File.WriteAllTextAsync(
+            Path.Combine(layout.StateFolder, "stack.json"),
+            JsonSerializer.Serialize(stack, CliJsonContext.Default.StackFile),
+            cancellationToken);
+    }
 }
+
+/// <summary>What <c>.modelops/stack.json</c> holds, so scripts and tests can find the running stack.</summary>
+internal sealed record StackFile(
+    string ScoringUrl,
+    string PipelinesUrl,
+    string StorageConnectionString,
+    string MaildevUrl,
+    IReadOnlyDictionary<string, string> FunctionKeys,
+    string? DemoModel);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(StackFile))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace ModelOps.Cli;
+
+/// <summary>The services and function apps of a local stack, and where they listen.</summary>
+internal sealed record StackLayout(string Root, string Configuration, int ScoringPort, int PipelinesPort)
+{
+    public const int BlobPort = 10000;
+    public const int QueuePort = 10001;
+    public const int TablePort = 10002;
+    public const int SmtpPort = 1025;
+    public const int MailWebPort = 1080;
+
+    public string NodeModules => Path.Combine(Root, "node_modules");
+
+    public string StateFolder => Path.Combine(Root, ".modelops");
+
+    public string AppRoot(string app) => Path.Combine(Root, "functions", app, "bin", Configuration, "net10.0");
+
+    public static string FindRoot(string start)
+    {
+        for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Functions.sln above {start}: run modelops up from the repository.");
+    }
+}
+
+/// <summary>Starts what the local stack needs that is not already running, and stops only what it started.</summary>
+internal sealed class LocalStack(StackLayout layout, TextWriter output) : IAsyncDisposable
+{
+    private readonly List<LocalProcess> _started = [];
+
+    public IReadOnlyList<string> Skipped => _skipped;
+
+    private readonly List<string> _skipped = [];
+
+    public async Task StartAsync(bool useExternalStorage, CancellationToken cancellationToken)
+    {
+        if (useExternalStorage)
+        {
+            _skipped.Add("Azurite (AzureWebJobsStorage is set; using that account)");
+        }
+        else if (await IsListeningAsync(StackLayout.BlobPort, cancellationToken))
+        {
+            _skipped.Add("Azurite (already listening on 127.0.0.1:10000)");
+        }
+        else
+        {
+            string data = Path.Combine(layout.StateFolder, "azurite");
+            Directory.CreateDirectory(data);
+            await StartAsync(
+                "azurite",
+                "node",
+                [Path.Combine(layout.NodeModules, "azurite", "dist", "src", "azurite.js"), "--silent", "--location", data, "--skipApiVersionCheck", "--disableProductStyleUrl",
+                 "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1"],
+                layout.Root,
+                null,
+                [StackLayout.BlobPort, StackLayout.QueuePort, StackLayout.TablePort],
+                cancellationToken);
+        }
+
+        if (await IsListeningAsync(StackLayout.MailWebPort, cancellationToken))
+        {
+            _skipped.Add("maildev (already listening on 127.0.0.1:1080)");
+        }
+        else
+        {
+            await StartAsync(
+                "maildev",
+                "node",
+                [Path.Combine(layout.NodeModules, "maildev", "bin", "maildev"), "--ip", "127.0.0.1", "--smtp", Text(StackLayout.SmtpPort), "--web", Text(StackLayout.MailWebPort)],
+                layout.Root,
+                null,
+                [StackLayout.SmtpPort, StackLayout.MailWebPort],
+                cancellationToken);
+        }
+
+        await StartAppAsync("Scoring", layout.ScoringPort, cancellationToken);
+        await StartAppAsync("Pipelines", layout.PipelinesPort, cancellationToken);
+    }
+
+    private async Task StartAppAsync(string app, int port, CancellationToken cancellationToken)
+    {
+        string root = layout.AppRoot(app);
+        using JsonDocument host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "host.json"), cancellationToken));
+        JsonElement description = host.RootElement.GetProperty("customHandler").GetProperty("description");
+        string executable = description.GetProperty("defaultExecutablePath").GetString()!;
+        string candidate = Path.Combine(root, executable);
+        string[] arguments = description.TryGetProperty("arguments", out JsonElement args)
+            ? args.EnumerateArray().Select(a => a.GetString()!.Replace("%FUNCTIONS_CUSTOMHANDLER_PORT%", Text(port), StringComparison.Ordinal)).ToArray()
+            : [];
+        await StartAsync(
+            app,
+            File.Exists(candidate) ? candidate : executable,
+            arguments,
+            root,
+            new Dictionary<string, string>
+            {
+                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Text(port),
+                ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+                ["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
+            },
+            [port],
+            cancellationToken);
+    }
+
+    private async Task StartAsync(string name, string file, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment, int[] ports, CancellationToken cancellationToken)
+    {
+        foreach (int port in ports)
+        {
+            if (await IsListeningAsync(port, cancellationToken))
+            {
+                throw new InvalidOperationException($"Port 127.0.0.1:{port} is already in use; {name} cannot start. Stop what holds it or choose another port (--port).");
+            }
+        }
+
+        LocalProcess process = LocalProcess.Start(name, file, arguments, workingDirectory, environment, output);
+        _started.Add(process);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        foreach (int port in ports)
+        {
+            while (!await IsListeningAsync(port, timeout.Token))
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"{name} exited with code {process.ExitCode} before listening on 127.0.0.1:{port}.");
+                }
+
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+    }
+
+    /// <summary>The first started process that has exited, if any.</summary>
+    public LocalProcess? FirstExited() => _started.FirstOrDefault(p => p.HasExited);
+
+    private static async Task<bool> IsListeningAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        for (int i = _started.Count - 1; i >= 0; i--)
+        {
+            await _started[i].DisposeAsync();
+        }
+
+        _started.Clear();
+    }
+}
