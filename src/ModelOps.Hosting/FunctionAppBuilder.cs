@@ -26,6 +26,8 @@ public static class FunctionAppBuilder
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
 
+        // Request-level framework logs would drown the function logs the host collects.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning);
         builder.Services.AddModelOps();
         return builder;
     }
