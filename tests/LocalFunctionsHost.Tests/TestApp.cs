@@ -34,9 +34,12 @@ internal sealed class TestApp : IAsyncDisposable
         bool forwarding = true,
         JsonObject? queues = null,
         JsonObject? outputs = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        string? name = null)
     {
-        string folder = Directory.CreateTempSubdirectory("lfh-app-").FullName;
+        // The folder's name is the app's name, from which the timer monitor's host id derives.
+        string folder = Path.Combine(Directory.CreateTempSubdirectory("lfh-").FullName, name ?? "app" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "handler", "handler.js"), Path.Combine(folder, "handler.js"));
         var host = new JsonObject
         {
@@ -53,10 +56,10 @@ internal sealed class TestApp : IAsyncDisposable
             },
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "host.json"), host.ToJsonString());
-        foreach ((string name, string json) in functions)
+        foreach ((string function, string json) in functions)
         {
-            Directory.CreateDirectory(Path.Combine(folder, name));
-            await File.WriteAllTextAsync(Path.Combine(folder, name, "function.json"), json);
+            Directory.CreateDirectory(Path.Combine(folder, function));
+            await File.WriteAllTextAsync(Path.Combine(folder, function, "function.json"), json);
         }
 
         var settings = new JsonObject
@@ -125,7 +128,7 @@ internal sealed class TestApp : IAsyncDisposable
 
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            Directory.Delete(Path.GetDirectoryName(_folder)!, recursive: true);
         }
         catch (IOException)
         {

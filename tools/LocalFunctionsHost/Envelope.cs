@@ -11,12 +11,15 @@ namespace LocalFunctionsHost;
 /// </summary>
 internal sealed class Envelope
 {
+    // The real host serializes with Json.NET, which escapes a quote as \" (not \u0022) and leaves
+    // non-ASCII text as it is; relaxed escaping gives the same bytes.
+    private static readonly JsonSerializerOptions HostJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly JsonObject _data = [];
     private readonly JsonObject _metadata = [];
 
     public Envelope AddString(string name, string value)
     {
-        _data[name] = JsonSerializer.Serialize(value);
+        _data[name] = JsonSerializer.Serialize(value, HostJson);
         return this;
     }
 
@@ -47,7 +50,7 @@ internal sealed class Envelope
             ["RandGuid"] = Guid.NewGuid().ToString(),
         };
         var body = new JsonObject { ["Data"] = _data, ["Metadata"] = _metadata };
-        return JsonSerializer.SerializeToUtf8Bytes(body);
+        return JsonSerializer.SerializeToUtf8Bytes(body, HostJson);
     }
 }
 
