@@ -42,7 +42,10 @@ internal sealed record LocalSettings(
                 {
                     foreach (JsonProperty p in keys.EnumerateObject())
                     {
-                        functionKeys[p.Name] = p.Value.GetString() ?? string.Empty;
+                        if (!string.IsNullOrEmpty(p.Value.GetString()))
+                        {
+                            functionKeys[p.Name] = p.Value.GetString()!;
+                        }
                     }
                 }
             }

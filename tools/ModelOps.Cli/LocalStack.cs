@@ -20,6 +20,9 @@ internal sealed record StackLayout(string Root, string Configuration, int Scorin
 
     public string AppRoot(string app) => Path.Combine(Root, "functions", app, "bin", Configuration, "net10.0");
 
+    /// <summary>The settings both apps run with locally (made from local.settings.sample.json on first run).</summary>
+    public string SettingsFile => Path.Combine(StateFolder, "local.settings.json");
+
     public static string FindRoot(string start)
     {
         for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
@@ -84,32 +87,25 @@ internal sealed class LocalStack(StackLayout layout, TextWriter output) : IAsync
                 cancellationToken);
         }
 
-        await StartAppAsync("Scoring", layout.ScoringPort, cancellationToken);
-        await StartAppAsync("Pipelines", layout.PipelinesPort, cancellationToken);
+        await StartFunctionsHostAsync(cancellationToken);
     }
 
-    private async Task StartAppAsync(string app, int port, CancellationToken cancellationToken)
+    /// <summary>Both apps under the local Functions host: Scoring's front door on the chosen port, Pipelines' on the next.</summary>
+    private async Task StartFunctionsHostAsync(CancellationToken cancellationToken)
     {
-        string root = layout.AppRoot(app);
-        using JsonDocument host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "host.json"), cancellationToken));
-        JsonElement description = host.RootElement.GetProperty("customHandler").GetProperty("description");
-        string executable = description.GetProperty("defaultExecutablePath").GetString()!;
-        string candidate = Path.Combine(root, executable);
-        string[] arguments = description.TryGetProperty("arguments", out JsonElement args)
-            ? args.EnumerateArray().Select(a => a.GetString()!.Replace("%FUNCTIONS_CUSTOMHANDLER_PORT%", Text(port), StringComparison.Ordinal)).ToArray()
-            : [];
+        string host = Path.Combine(layout.Root, "tools", "LocalFunctionsHost", "bin", layout.Configuration, "net10.0", "LocalFunctionsHost.dll");
+        if (!File.Exists(host))
+        {
+            throw new InvalidOperationException($"The local Functions host is not built ({Path.GetRelativePath(layout.Root, host)}); run ./build.sh up.");
+        }
+
         await StartAsync(
-            app,
-            File.Exists(candidate) ? candidate : executable,
-            arguments,
-            root,
-            new Dictionary<string, string>
-            {
-                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Text(port),
-                ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
-                ["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
-            },
-            [port],
+            "functions",
+            "dotnet",
+            [host, layout.AppRoot("Scoring"), layout.AppRoot("Pipelines"), "--port", Text(layout.ScoringPort), "--settings", layout.SettingsFile],
+            layout.Root,
+            null,
+            [layout.ScoringPort, layout.PipelinesPort],
             cancellationToken);
     }
 

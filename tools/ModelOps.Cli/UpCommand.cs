@@ -45,12 +45,13 @@ internal static class UpCommand
         try
         {
             bool externalStorage = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AzureWebJobsStorage"));
+            (string functionKey, string masterKey) = await LocalSettingsFile.EnsureAsync(layout, stop.Token);
             await stack.StartAsync(externalStorage, stop.Token);
             var skipped = stack.Skipped.ToList();
             skipped.Add(noDemo
                 ? "demo model (--no-demo)"
                 : "demo model (training, registry and scoring are not in this build yet)");
-            await WriteStackFileAsync(layout, stop.Token);
+            await WriteStackFileAsync(layout, functionKey, masterKey, stop.Token);
             PrintSummary(layout, skipped);
 
             while (!stop.IsCancellationRequested)
@@ -90,7 +91,8 @@ internal static class UpCommand
         Console.WriteLine($"  Pipelines app   http://127.0.0.1:{layout.PipelinesPort}/api/health");
         Console.WriteLine($"  Storage         blob 127.0.0.1:{StackLayout.BlobPort}, queue :{StackLayout.QueuePort}, table :{StackLayout.TablePort}");
         Console.WriteLine($"  Mail inbox      http://127.0.0.1:{StackLayout.MailWebPort}/  (SMTP 127.0.0.1:{StackLayout.SmtpPort})");
-        Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "stack.json"))}");
+        Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "stack.json"))} (URLs and function keys)");
+        Console.WriteLine($"  Settings        {Path.GetRelativePath(layout.Root, layout.SettingsFile)}");
         Console.WriteLine();
         Console.WriteLine("Try it:");
         Console.WriteLine($"  curl -s http://127.0.0.1:{layout.ScoringPort}/api/health");
@@ -103,7 +105,7 @@ internal static class UpCommand
         Console.WriteLine("Press Ctrl-C to stop everything modelops up started.");
     }
 
-    private static async Task WriteStackFileAsync(StackLayout layout, CancellationToken cancellationToken)
+    private static async Task WriteStackFileAsync(StackLayout layout, string functionKey, string masterKey, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.StateFolder);
         var stack = new StackFile(
@@ -111,7 +113,7 @@ internal static class UpCommand
             PipelinesUrl: $"http://127.0.0.1:{layout.PipelinesPort}",
             StorageConnectionString: Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
             MaildevUrl: $"http://127.0.0.1:{StackLayout.MailWebPort}",
-            FunctionKeys: new Dictionary<string, string>(),
+            FunctionKeys: new Dictionary<string, string> { ["default"] = functionKey, ["master"] = masterKey },
             DemoModel: null);
         await File.WriteAllTextAsync(
             Path.Combine(layout.StateFolder, "stack.json"),
