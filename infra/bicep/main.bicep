@@ -1,0 +1,116 @@
+// ModelOps Functions on Azure: one storage account (artifacts, queues, tables, Functions state), monitoring,
+// a user-assigned identity with data-plane roles, a Key Vault for the approval-link signing key, and the
+// two function apps (Scoring, Pipelines) as Linux custom handlers.
+// Resource types and API versions follow the official Functions samples (see infra/bicep/README.md).
+targetScope = 'resourceGroup'
+
+@description('Short name used as a prefix for every resource (3–11 lower-case letters or digits).')
+@minLength(3)
+@maxLength(11)
+param namePrefix string
+
+@description('Azure region for every resource.')
+param location string = resourceGroup().location
+
+@description('Hosting plan: ElasticPremium (EP1, the documented plan for Linux custom handlers) or FlexConsumption (see the caveat in README.md).')
+@allowed([ 'ElasticPremium', 'FlexConsumption' ])
+param hostingPlan string = 'ElasticPremium'
+
+@description('Elastic Premium SKU when hostingPlan is ElasticPremium.')
+@allowed([ 'EP1', 'EP2', 'EP3' ])
+param premiumSku string = 'EP1'
+
+@description('Maximum elastic workers (Elastic Premium) or instances (Flex Consumption).')
+param maximumScale int = 10
+
+@description('The approval-link signing key (at least 32 random bytes, base64). Stored only in Key Vault.')
+@secure()
+@minLength(44)
+param approvalLinkSigningKey string
+
+@description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
+param keyVaultAdminObjectId string = ''
+
+var suffix = uniqueString(resourceGroup().id, namePrefix)
+var storageName = toLower(take('${namePrefix}${suffix}', 24))
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: '${namePrefix}-id-${suffix}'
+    location: location
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: '${namePrefix}-log-${suffix}'
+    appInsightsName: '${namePrefix}-ai-${suffix}'
+    location: location
+    publisherPrincipalId: identity.outputs.principalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageName
+    location: location
+    dataPrincipalId: identity.outputs.principalId
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: take('${namePrefix}-kv-${suffix}', 24)
+    location: location
+    readerPrincipalId: identity.outputs.principalId
+    adminObjectId: keyVaultAdminObjectId
+    approvalLinkSigningKey: approvalLinkSigningKey
+  }
+}
+
+var sharedSettings = {
+  identityClientId: identity.outputs.clientId
+  identityId: identity.outputs.id
+  appInsightsConnectionString: monitoring.outputs.connectionString
+  blobServiceUri: storage.outputs.blobServiceUri
+  queueServiceUri: storage.outputs.queueServiceUri
+  tableServiceUri: storage.outputs.tableServiceUri
+  signingKeySecretUri: vault.outputs.signingKeySecretUri
+}
+
+module scoring 'modules/functionapp.bicep' = {
+  name: 'scoring'
+  params: {
+    name: '${namePrefix}-scoring-${suffix}'
+    location: location
+    hostingPlan: hostingPlan
+    premiumSku: premiumSku
+    maximumScale: maximumScale
+    handlerExecutable: 'ModelOps.Scoring'
+    deploymentContainerUri: '${storage.outputs.blobServiceUri}${storage.outputs.deploymentContainers.scoring}'
+    settings: sharedSettings
+  }
+}
+
+module pipelines 'modules/functionapp.bicep' = {
+  name: 'pipelines'
+  params: {
+    name: '${namePrefix}-pipelines-${suffix}'
+    location: location
+    hostingPlan: hostingPlan
+    premiumSku: premiumSku
+    maximumScale: maximumScale
+    handlerExecutable: 'ModelOps.Pipelines'
+    deploymentContainerUri: '${storage.outputs.blobServiceUri}${storage.outputs.deploymentContainers.pipelines}'
+    settings: sharedSettings
+  }
+}
+
+output scoringUrl string = 'https://${scoring.outputs.defaultHostName}'
+output pipelinesUrl string = 'https://${pipelines.outputs.defaultHostName}'
+output storageAccountName string = storage.outputs.name
+output keyVaultName string = vault.outputs.name
