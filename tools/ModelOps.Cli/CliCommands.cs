@@ -8,5 +8,6 @@ internal static class CliCommands
     public static IEnumerable<Command> All()
     {
         yield return UpCommand.Create();
+        yield return OnnxCommands.Create();
     }
 }

@@ -1,0 +1,113 @@
+using System.Globalization;
+
+namespace ModelOps.Onnx.Operators.Ml;
+
+/// <summary>
+/// ai.onnx.ml LabelEncoder (opsets 2 and 4): maps each input element through keys → values, or to the
+/// default when absent. Opset 2 takes <c>keys_*</c>/<c>values_*</c> lists (strings, int64s, floats) and
+/// typed <c>default_*</c>; opset 4 also accepts <c>keys_tensor</c>/<c>values_tensor</c>/<c>default_tensor</c>.
+/// Floats match by value, with NaN matching NaN.
+/// </summary>
+internal sealed class LabelEncoderKernel : OperatorKernel
+{
+    private readonly Dictionary<object, object> _map;
+    private readonly object _default;
+    private readonly TensorElementType _outputType;
+
+    private LabelEncoderKernel(Dictionary<object, object> map, object fallback, TensorElementType outputType)
+    {
+        _map = map;
+        _default = fallback;
+        _outputType = outputType;
+    }
+
+    public static OperatorKernel Create(NodeAttributes a, int opset)
+    {
+        (Array keys, TensorElementType keyType) = Read(a, "keys", opset);
+        (Array values, TensorElementType valueType) = Read(a, "values", opset);
+        if (keys.Length != values.Length)
+        {
+            throw a.Invalid($"{keys.Length} keys but {values.Length} values.");
+        }
+
+        var map = new Dictionary<object, object>(keys.Length, KeyComparer.Instance);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            map[Normalize(keys.GetValue(i)!)] = values.GetValue(i)!;
+        }
+
+        object fallback = a.GetTensor("default_tensor") is { Length: > 0 } d ? d.Data.GetValue(0)! : valueType switch
+        {
+            TensorElementType.String => a.GetString("default_string", "_Unused"),
+            TensorElementType.Int64 => a.GetInt("default_int64", -1),
+            TensorElementType.Float => a.GetFloat("default_float", -0f),
+            TensorElementType.Double => (double)a.GetFloat("default_float", -0f),
+            _ => throw a.Invalid($"values of type {valueType} are not supported."),
+        };
+        _ = keyType;
+        return new LabelEncoderKernel(map, fallback, valueType);
+    }
+
+    private static (Array Values, TensorElementType Type) Read(NodeAttributes a, string prefix, int opset)
+    {
+        if (opset >= 4 && a.GetTensor(prefix + "_tensor") is { } tensor)
+        {
+            return (tensor.Data, tensor.ElementType);
+        }
+
+        if (a.Has(prefix + "_strings"))
+        {
+            return (a.GetStrings(prefix + "_strings"), TensorElementType.String);
+        }
+
+        if (a.Has(prefix + "_int64s"))
+        {
+            return (a.GetInts(prefix + "_int64s"), TensorElementType.Int64);
+        }
+
+        if (a.Has(prefix + "_floats"))
+        {
+            return (a.GetFloats(prefix + "_floats"), TensorElementType.Float);
+        }
+
+        throw a.Invalid($"no {prefix}_strings, {prefix}_int64s, {prefix}_floats{(opset >= 4 ? $" or {prefix}_tensor" : string.Empty)} attribute.");
+    }
+
+    private static object Normalize(object key) => key switch
+    {
+        float f => (double)f,
+        int i => (long)i,
+        _ => key,
+    };
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        var result = Array.CreateInstance(Tensor.ClrType(_outputType), x.Length);
+        for (int i = 0; i < x.Length; i++)
+        {
+            object key = Normalize(x.Data.GetValue(i)!);
+            result.SetValue(_map.TryGetValue(key, out object? value) ? value : _default, i);
+        }
+
+        context.SetOutput(0, Tensor.Create(_outputType, result, x.Shape));
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<object>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public new bool Equals(object? x, object? y) => (x, y) switch
+        {
+            (double a, double b) => a.Equals(b),
+            _ => object.Equals(x, y),
+        };
+
+        public int GetHashCode(object obj) => obj switch
+        {
+            double d when double.IsNaN(d) => 0x7FF8,
+            string s => StringComparer.Ordinal.GetHashCode(s),
+            _ => Convert.ToString(obj, CultureInfo.InvariantCulture)!.GetHashCode(StringComparison.Ordinal),
+        };
+    }
+}

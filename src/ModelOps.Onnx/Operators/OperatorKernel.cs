@@ -1,0 +1,59 @@
+namespace ModelOps.Onnx.Operators;
+
+/// <summary>
+/// One compiled node: attributes are parsed and checked once, when the session is built; <see cref="Run"/>
+/// reads the node's inputs and writes its outputs and must be safe to call from several threads at once.
+/// </summary>
+internal abstract class OperatorKernel
+{
+    public abstract void Run(in KernelContext context);
+}
+
+/// <summary>A kernel's view of the value slots of one run: its inputs (null when optional and absent) and outputs.</summary>
+internal readonly ref struct KernelContext
+{
+    private readonly Tensor?[] _values;
+    private readonly int[] _inputs;
+    private readonly int[] _outputs;
+
+    public KernelContext(Tensor?[] values, int[] inputs, int[] outputs, CancellationToken cancellationToken)
+    {
+        _values = values;
+        _inputs = inputs;
+        _outputs = outputs;
+        CancellationToken = cancellationToken;
+    }
+
+    public CancellationToken CancellationToken { get; }
+
+    public int InputCount => _inputs.Length;
+
+    public int OutputCount => _outputs.Length;
+
+    public Tensor Input(int index) => Optional(index) ?? throw new ModelInputException($"Input {index} of the node is missing.");
+
+    public Tensor? Optional(int index) => index < _inputs.Length && _inputs[index] >= 0 ? _values[_inputs[index]] : null;
+
+    public void SetOutput(int index, Tensor value)
+    {
+        if (index < _outputs.Length && _outputs[index] >= 0)
+        {
+            _values[_outputs[index]] = value;
+        }
+    }
+
+    public bool WantsOutput(int index) => index < _outputs.Length && _outputs[index] >= 0;
+}
+
+/// <summary>Builds the kernel for one node from its attributes (throwing <see cref="InvalidModelException"/> for bad ones).</summary>
+internal delegate OperatorKernel KernelFactory(NodeAttributes attributes, int opsetVersion);
+
+/// <summary>
+/// An operator this engine implements: domain, name, and the range of operator-set versions whose
+/// definition it follows (<paramref name="SinceVersion"/> up to, not including, <paramref name="UntilVersion"/>,
+/// the version in which the ONNX spec changed the operator next).
+/// </summary>
+internal sealed record OperatorDefinition(string Domain, string OpType, int SinceVersion, int UntilVersion, KernelFactory Factory)
+{
+    public string DomainLabel => Domain.Length == 0 ? "ai.onnx" : Domain;
+}
