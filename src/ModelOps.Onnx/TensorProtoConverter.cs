@@ -126,6 +126,27 @@ internal static class TensorProtoConverter
             case bool[] b:
                 proto.RawData = ByteString.CopyFrom(b.Select(x => x ? (byte)1 : (byte)0).ToArray());
                 break;
+            case byte[] u8:
+                proto.RawData = ByteString.CopyFrom(u8);
+                break;
+            case sbyte[] i8:
+                proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(i8.AsSpan()));
+                break;
+            case short[] i16:
+                proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(i16.AsSpan()));
+                break;
+            case ushort[] u16:
+                proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(u16.AsSpan()));
+                break;
+            case uint[] u32:
+                proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(u32.AsSpan()));
+                break;
+            case ulong[] u64:
+                proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(u64.AsSpan()));
+                break;
+            case Half[] f16:
+                proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(f16.AsSpan()));
+                break;
             default:
                 throw new NotSupportedException($"Writing {tensor.ElementType} tensors is not supported.");
         }

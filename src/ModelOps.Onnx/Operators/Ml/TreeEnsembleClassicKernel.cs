@@ -244,15 +244,19 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
             }
             else
             {
-                PostTransform.Apply(_postTransform, s);
-                best = 0;
-                for (int k = 1; k < t; k++)
+                // As ONNX Runtime does: without base values, only classes that some leaf scored compete
+                // for the label (an unscored class at 0 does not win a tie against negative scores).
+                best = -1;
+                for (int k = 0; k < t; k++)
                 {
-                    if (s[k] > s[best])
+                    if ((_forest.BaseValues.Length > 0 || touched[k]) && (best < 0 || s[k] > s[best]))
                     {
                         best = k;
                     }
                 }
+
+                best = Math.Max(best, 0);
+                PostTransform.Apply(_postTransform, s);
             }
 
             if (_classifier)

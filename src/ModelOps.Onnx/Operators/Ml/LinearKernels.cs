@@ -1,0 +1,177 @@
+namespace ModelOps.Onnx.Operators.Ml;
+
+/// <summary>
+/// ai.onnx.ml LinearClassifier: scores = X·coefficientsᵀ + intercepts per class, then the post transform;
+/// the label is the best class. With one coefficient row and two labels (binary), the scores are
+/// [−s, s] (or [1 − p, p] under LOGISTIC) and the label is the second class when s &gt; 0.
+/// </summary>
+internal sealed class LinearClassifierKernel : OperatorKernel
+{
+    private readonly double[] _coefficients;
+    private readonly double[] _intercepts;
+    private readonly int _classes;
+    private readonly string _post;
+    private readonly string[]? _stringLabels;
+    private readonly long[]? _intLabels;
+
+    private LinearClassifierKernel(double[] coefficients, double[] intercepts, int classes, string post, string[]? stringLabels, long[]? intLabels)
+    {
+        (_coefficients, _intercepts, _classes, _post, _stringLabels, _intLabels) = (coefficients, intercepts, classes, post, stringLabels, intLabels);
+    }
+
+    public static OperatorKernel Create(NodeAttributes a, int opset)
+    {
+        double[] coefficients = a.GetFloats("coefficients").Select(f => (double)f).ToArray();
+        double[] intercepts = a.GetFloats("intercepts").Select(f => (double)f).ToArray();
+        string[]? strings = a.GetStrings("classlabels_strings") is { Length: > 0 } s ? s : null;
+        long[]? ints = a.GetInts("classlabels_ints") is { Length: > 0 } i ? i : null;
+        if ((strings is null) == (ints is null))
+        {
+            throw a.Invalid("exactly one of classlabels_strings and classlabels_ints must be given.");
+        }
+
+        int labels = strings?.Length ?? ints!.Length;
+        int rows = intercepts.Length > 0 ? intercepts.Length : labels == 2 && coefficients.Length > 0 ? 1 : labels;
+        if (rows == 0 || coefficients.Length % rows != 0 || (rows != labels && !(rows == 1 && labels == 2)))
+        {
+            throw a.Invalid($"{coefficients.Length} coefficients and {intercepts.Length} intercepts do not fit {labels} class labels.");
+        }
+
+        string post = a.GetString("post_transform", "NONE");
+        PostTransform.Validate(a, post);
+        return new LinearClassifierKernel(coefficients, intercepts.Length == 0 ? new double[rows] : intercepts, rows, post, strings, ints);
+    }
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        int features = _coefficients.Length / _classes;
+        (int n, int columns) = FeatureMatrix.Dimensions(x, features - 1);
+        if (columns != features)
+        {
+            throw new ModelInputException($"LinearClassifier expects {features} features, not {columns}.");
+        }
+
+        bool binary = _classes == 1;
+        int width = binary ? 2 : _classes;
+        var scores = new double[n * width];
+        var row = new double[columns];
+        string[]? stringOut = _stringLabels is null ? null : new string[n];
+        long[]? intOut = _intLabels is null ? null : new long[n];
+        for (int r = 0; r < n; r++)
+        {
+            FeatureMatrix.ReadRow(x, r, row);
+            Span<double> s = scores.AsSpan(r * width, width);
+            int best;
+            if (binary)
+            {
+                double raw = Dot(row, 0) + _intercepts[0];
+                if (_post == "LOGISTIC")
+                {
+                    double p = PostTransform.Logistic(raw);
+                    (s[0], s[1]) = (1 - p, p);
+                }
+                else
+                {
+                    (s[0], s[1]) = (-raw, raw);
+                    PostTransform.Apply(_post, s);
+                }
+
+                best = raw > 0 ? 1 : 0;
+            }
+            else
+            {
+                for (int c = 0; c < _classes; c++)
+                {
+                    s[c] = Dot(row, c) + _intercepts[c];
+                }
+
+                PostTransform.Apply(_post, s);
+                best = 0;
+                for (int c = 1; c < _classes; c++)
+                {
+                    if (s[c] > s[best])
+                    {
+                        best = c;
+                    }
+                }
+            }
+
+            if (stringOut is not null)
+            {
+                stringOut[r] = _stringLabels![best];
+            }
+            else
+            {
+                intOut![r] = _intLabels![best];
+            }
+        }
+
+        context.SetOutput(0, stringOut is not null ? Tensor.FromStrings(stringOut, n) : Tensor.FromInt64s(intOut!, n));
+        context.SetOutput(1, Tensor.FromFloats(scores.Select(v => (float)v).ToArray(), n, width));
+    }
+
+    private double Dot(double[] row, int c)
+    {
+        double sum = 0;
+        int offset = c * row.Length;
+        for (int j = 0; j < row.Length; j++)
+        {
+            sum += row[j] * _coefficients[offset + j];
+        }
+
+        return sum;
+    }
+}
+
+/// <summary>ai.onnx.ml LinearRegressor: Y = X·coefficientsᵀ + intercepts, for <c>targets</c> outputs, then the post transform.</summary>
+internal sealed class LinearRegressorKernel(double[] coefficients, double[] intercepts, int targets, string post) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset)
+    {
+        double[] coefficients = a.GetFloats("coefficients").Select(f => (double)f).ToArray();
+        int targets = checked((int)a.GetInt("targets", 1));
+        double[] intercepts = a.GetFloats("intercepts").Select(f => (double)f).ToArray();
+        if (targets < 1 || coefficients.Length == 0 || coefficients.Length % targets != 0 || (intercepts.Length != 0 && intercepts.Length != targets))
+        {
+            throw a.Invalid($"{coefficients.Length} coefficients and {intercepts.Length} intercepts do not fit {targets} targets.");
+        }
+
+        string post = a.GetString("post_transform", "NONE");
+        PostTransform.Validate(a, post);
+        return new LinearRegressorKernel(coefficients, intercepts.Length == 0 ? new double[targets] : intercepts, targets, post);
+    }
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        int features = coefficients.Length / targets;
+        (int n, int columns) = FeatureMatrix.Dimensions(x, features - 1);
+        if (columns != features)
+        {
+            throw new ModelInputException($"LinearRegressor expects {features} features, not {columns}.");
+        }
+
+        var output = new double[n * targets];
+        var row = new double[columns];
+        for (int r = 0; r < n; r++)
+        {
+            FeatureMatrix.ReadRow(x, r, row);
+            Span<double> y = output.AsSpan(r * targets, targets);
+            for (int t = 0; t < targets; t++)
+            {
+                double sum = intercepts[t];
+                for (int j = 0; j < columns; j++)
+                {
+                    sum += row[j] * coefficients[(t * columns) + j];
+                }
+
+                y[t] = sum;
+            }
+
+            PostTransform.Apply(post, y);
+        }
+
+        context.SetOutput(0, Tensor.FromFloats(output.Select(v => (float)v).ToArray(), n, targets));
+    }
+}
