@@ -160,7 +160,6 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
 
         // Roots: the first node of each tree (node ids need not be 0-based, but the root comes first).
         var roots = treeIds.Select((t, i) => (t, i)).GroupBy(p => p.t).Select(g => g.First().i).ToArray();
-        int leafRoots = roots.Count(r => isLeaf[r]);
         double[] baseValues = a.GetDoublesOrFloats("base_values_as_tensor", "base_values");
         if (baseValues.Length != 0 && baseValues.Length != targets && !(classifier && targets == 2 && baseValues.Length == 1))
         {
@@ -191,10 +190,7 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
             },
             BaseValues = baseValues,
         };
-        if (leafRoots == 0)
-        {
-            TreeWalkGuard.EnsureAcyclic(forest, a);
-        }
+        TreeWalkGuard.EnsureAcyclic(forest, a);
 
         string post = a.GetString("post_transform", "NONE");
         PostTransform.Validate(a, post);

@@ -144,6 +144,11 @@ internal static class TreeWalkGuard
         var stack = new Stack<(int Node, int Phase)>();
         foreach (int root in forest.Roots)
         {
+            if (root < 0)
+            {
+                continue; // a tree that is a single leaf
+            }
+
             stack.Push((root, 0));
             while (stack.Count > 0)
             {
