@@ -3,6 +3,7 @@ using ModelOps.Cli;
 
 namespace ModelOps.Cli.Tests;
 
+[Collection(ConsoleCollection.Name)]
 public sealed class UpCommandTests
 {
     [Theory]

@@ -14,6 +14,7 @@ internal static class OnnxCommands
         onnx.Subcommands.Add(Ops());
         onnx.Subcommands.Add(Check());
         onnx.Subcommands.Add(Inspect());
+        onnx.Subcommands.Add(OnnxRunCommand.Create());
         return onnx;
     }
 
