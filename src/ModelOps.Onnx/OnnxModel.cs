@@ -141,6 +141,14 @@ public sealed class OnnxModel
             throw new InvalidModelException($"IR version {proto.IrVersion} is not supported (3 to 11).") { IsUnsupported = proto.IrVersion > 11 };
         }
 
+        foreach (ValueInfoProto value in proto.Graph.Input.Concat(proto.Graph.Output))
+        {
+            if (value.Type?.TensorType is { } tensor && !Enum.IsDefined((TensorElementType)tensor.ElemType))
+            {
+                throw new InvalidModelException($"Graph value '{value.Name}' has element type {tensor.ElemType}, which this engine does not support.") { IsUnsupported = true };
+            }
+        }
+
         return new OnnxModel(proto, sizeBytes, ExecutionPlan.Compile(proto));
     }
 

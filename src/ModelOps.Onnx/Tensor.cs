@@ -47,7 +47,7 @@ public sealed class Tensor
         }
 
         Type expected = ClrType(type);
-        if (data.GetType().GetElementType() != expected)
+        if (data.GetType() != expected.MakeArrayType())
         {
             throw new ArgumentException($"A {type} tensor holds {expected.Name} elements, not {data.GetType().GetElementType()?.Name}.", nameof(data));
         }
@@ -92,20 +92,25 @@ public sealed class Tensor
     public T[] As<T>() => Data as T[] ?? throw new InvalidOperationException($"The tensor holds {ElementType}, not {typeof(T).Name}.");
 
     /// <summary>Reads element <paramref name="index"/> as a double (numeric and bool tensors).</summary>
-    public double GetDouble(int index) => Data switch
+    /// <remarks>
+    /// Dispatches on <see cref="ElementType"/>, not on the array's runtime pattern: the CLR lets an
+    /// <c>sbyte[]</c> pass as a <c>byte[]</c> (and <c>uint[]</c> as <c>int[]</c>, and so on), which would
+    /// silently reinterpret signed values.
+    /// </remarks>
+    public double GetDouble(int index) => ElementType switch
     {
-        float[] f => f[index],
-        double[] d => d[index],
-        long[] l => l[index],
-        int[] i => i[index],
-        bool[] b => b[index] ? 1 : 0,
-        byte[] u => u[index],
-        sbyte[] s => s[index],
-        short[] s => s[index],
-        ushort[] u => u[index],
-        uint[] u => u[index],
-        ulong[] u => u[index],
-        Half[] h => (double)h[index],
+        TensorElementType.Float => ((float[])Data)[index],
+        TensorElementType.Double => ((double[])Data)[index],
+        TensorElementType.Int64 => ((long[])Data)[index],
+        TensorElementType.Int32 => ((int[])Data)[index],
+        TensorElementType.Bool => ((bool[])Data)[index] ? 1 : 0,
+        TensorElementType.UInt8 => ((byte[])Data)[index],
+        TensorElementType.Int8 => ((sbyte[])Data)[index],
+        TensorElementType.Int16 => ((short[])Data)[index],
+        TensorElementType.UInt16 => ((ushort[])Data)[index],
+        TensorElementType.UInt32 => ((uint[])Data)[index],
+        TensorElementType.UInt64 => ((ulong[])Data)[index],
+        TensorElementType.Float16 => (double)((Half[])Data)[index],
         _ => throw new InvalidOperationException($"A {ElementType} tensor has no numeric value."),
     };
 

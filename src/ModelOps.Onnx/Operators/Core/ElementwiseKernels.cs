@@ -1,0 +1,257 @@
+namespace ModelOps.Onnx.Operators.Core;
+
+/// <summary>
+/// Binary operators with numpy broadcasting: arithmetic keeps the input type (integer division truncates,
+/// as C does), comparisons and logic produce bool. Definitions from opset 7 on (when broadcasting
+/// became multidirectional).
+/// </summary>
+internal sealed class BinaryKernel(string op) : OperatorKernel
+{
+    public static KernelFactory For(string op) => (_, _) => new BinaryKernel(op);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor a = context.Input(0), b = context.Input(1);
+        long[] shape = TensorMath.BroadcastShape(a.Shape, b.Shape);
+        int[] ia = TensorMath.BroadcastIndex(a.Shape, shape), ib = TensorMath.BroadcastIndex(b.Shape, shape);
+        int n = ia.Length;
+        switch (op)
+        {
+            case "And" or "Or" or "Xor":
+                bool[] ba = TensorMath.Bools(a), bb = TensorMath.Bools(b);
+                var logic = new bool[n];
+                for (int k = 0; k < n; k++)
+                {
+                    logic[k] = op == "And" ? ba[ia[k]] && bb[ib[k]] : op == "Or" ? ba[ia[k]] || bb[ib[k]] : ba[ia[k]] ^ bb[ib[k]];
+                }
+
+                context.SetOutput(0, Tensor.FromBools(logic, shape));
+                return;
+            case "Equal" when a.Data is string[] sa && b.Data is string[] sb:
+                var eq = new bool[n];
+                for (int k = 0; k < n; k++)
+                {
+                    eq[k] = string.Equals(sa[ia[k]], sb[ib[k]], StringComparison.Ordinal);
+                }
+
+                context.SetOutput(0, Tensor.FromBools(eq, shape));
+                return;
+            case "Equal" or "Greater" or "GreaterOrEqual" or "Less" or "LessOrEqual":
+                Compare(a, b, ia, ib, shape, context);
+                return;
+        }
+
+        if (TensorMath.IsFloating(a.ElementType))
+        {
+            double[] x = TensorMath.Doubles(a), y = TensorMath.Doubles(b);
+            var r = new double[n];
+            for (int k = 0; k < n; k++)
+            {
+                double u = x[ia[k]], v = y[ib[k]];
+                r[k] = op switch
+                {
+                    "Add" => u + v,
+                    "Sub" => u - v,
+                    "Mul" => u * v,
+                    "Div" => u / v,
+                    _ => Math.Pow(u, v),
+                };
+            }
+
+            context.SetOutput(0, TensorMath.FromDoubles(a.ElementType, r, shape));
+        }
+        else
+        {
+            long[] x = TensorMath.Longs(a);
+            bool floatExponent = op == "Pow" && TensorMath.IsFloating(b.ElementType);
+            double[]? yd = floatExponent ? TensorMath.Doubles(b) : null;
+            long[]? y = floatExponent ? null : TensorMath.Longs(b);
+            var r = new long[n];
+            for (int k = 0; k < n; k++)
+            {
+                long u = x[ia[k]];
+                r[k] = op switch
+                {
+                    "Add" => u + y![ib[k]],
+                    "Sub" => u - y![ib[k]],
+                    "Mul" => u * y![ib[k]],
+                    "Div" => y![ib[k]] == 0 ? throw new ModelInputException("Integer division by zero.") : u / y[ib[k]],
+                    _ => (long)Math.Pow(u, floatExponent ? yd![ib[k]] : y![ib[k]]),
+                };
+            }
+
+            context.SetOutput(0, TensorMath.FromLongs(a.ElementType, r, shape));
+        }
+    }
+
+    private void Compare(Tensor a, Tensor b, int[] ia, int[] ib, long[] shape, in KernelContext context)
+    {
+        int n = ia.Length;
+        var r = new bool[n];
+        if (TensorMath.IsFloating(a.ElementType) || TensorMath.IsFloating(b.ElementType))
+        {
+            double[] x = TensorMath.Doubles(a), y = TensorMath.Doubles(b);
+            for (int k = 0; k < n; k++)
+            {
+                r[k] = Test(x[ia[k]].CompareTo(y[ib[k]]), double.IsNaN(x[ia[k]]) || double.IsNaN(y[ib[k]]));
+            }
+        }
+        else
+        {
+            long[] x = TensorMath.Longs(a), y = TensorMath.Longs(b);
+            for (int k = 0; k < n; k++)
+            {
+                r[k] = Test(x[ia[k]].CompareTo(y[ib[k]]), false);
+            }
+        }
+
+        context.SetOutput(0, Tensor.FromBools(r, shape));
+    }
+
+    private bool Test(int c, bool nan) => !nan && op switch
+    {
+        "Equal" => c == 0,
+        "Greater" => c > 0,
+        "GreaterOrEqual" => c >= 0,
+        "Less" => c < 0,
+        _ => c <= 0,
+    };
+}
+
+/// <summary>Unary operators on floating-point (and, for Abs/Neg/Not, integer and bool) tensors.</summary>
+internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
+{
+    public static KernelFactory For(string op) => (a, _) => new UnaryKernel(op, a.GetFloat("alpha", 0.01f));
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        if (op == "Not")
+        {
+            context.SetOutput(0, Tensor.FromBools(Array.ConvertAll(TensorMath.Bools(x), v => !v), x.Shape));
+            return;
+        }
+
+        if (!TensorMath.IsFloating(x.ElementType))
+        {
+            long[] l = TensorMath.Longs(x);
+            long[] r = op switch
+            {
+                "Abs" => Array.ConvertAll(l, Math.Abs),
+                "Neg" => Array.ConvertAll(l, v => -v),
+                "Relu" => Array.ConvertAll(l, v => Math.Max(v, 0)),
+                _ => throw new ModelInputException($"{op} needs a floating-point input, not {x.ElementType}."),
+            };
+            context.SetOutput(0, TensorMath.FromLongs(x.ElementType, r, x.Shape));
+            return;
+        }
+
+        double[] d = TensorMath.Doubles(x);
+        var y = new double[d.Length];
+        for (int i = 0; i < d.Length; i++)
+        {
+            double v = d[i];
+            y[i] = op switch
+            {
+                "Sqrt" => Math.Sqrt(v),
+                "Exp" => Math.Exp(v),
+                "Log" => Math.Log(v),
+                "Abs" => Math.Abs(v),
+                "Neg" => -v,
+                "Reciprocal" => 1 / v,
+                "Sigmoid" => Ml.PostTransform.Logistic(v),
+                "Relu" => Math.Max(v, 0),
+                "Tanh" => Math.Tanh(v),
+                "Erf" => Ml.PostTransform.Erf(v),
+                "LeakyRelu" => v >= 0 ? v : alpha * v,
+                _ => throw new InvalidOperationException(op),
+            };
+        }
+
+        context.SetOutput(0, TensorMath.FromDoubles(x.ElementType, y, x.Shape));
+    }
+}
+
+/// <summary>Clip: attributes min/max (opsets 6–10) or optional inputs 1 and 2 (opset 11 on).</summary>
+internal sealed class ClipKernel(bool fromInputs, double min, double max) : OperatorKernel
+{
+    public static OperatorKernel CreateFromAttributes(NodeAttributes a, int opset) =>
+        new ClipKernel(false, a.GetFloat("min", float.MinValue), a.GetFloat("max", float.MaxValue));
+
+    public static OperatorKernel CreateFromInputs(NodeAttributes a, int opset) => new ClipKernel(true, double.NegativeInfinity, double.PositiveInfinity);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        double lo = fromInputs && context.Optional(1) is { Length: > 0 } l ? l.GetDouble(0) : min;
+        double hi = fromInputs && context.Optional(2) is { Length: > 0 } h ? h.GetDouble(0) : max;
+        if (TensorMath.IsFloating(x.ElementType))
+        {
+            double[] d = TensorMath.Doubles(x);
+            context.SetOutput(0, TensorMath.FromDoubles(x.ElementType, Array.ConvertAll(d, v => double.IsNaN(v) ? v : Math.Min(Math.Max(v, lo), hi)), x.Shape));
+        }
+        else
+        {
+            long[] d = TensorMath.Longs(x);
+            long loL = double.IsNegativeInfinity(lo) ? long.MinValue : (long)lo, hiL = double.IsPositiveInfinity(hi) ? long.MaxValue : (long)hi;
+            context.SetOutput(0, TensorMath.FromLongs(x.ElementType, Array.ConvertAll(d, v => Math.Min(Math.Max(v, loL), hiL)), x.Shape));
+        }
+    }
+}
+
+/// <summary>Where(condition, X, Y) with broadcasting.</summary>
+internal sealed class WhereKernel : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new WhereKernel();
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor c = context.Input(0), x = context.Input(1), y = context.Input(2);
+        long[] shape = TensorMath.BroadcastShape(c.Shape, x.Shape, y.Shape);
+        int[] ic = TensorMath.BroadcastIndex(c.Shape, shape), ix = TensorMath.BroadcastIndex(x.Shape, shape), iy = TensorMath.BroadcastIndex(y.Shape, shape);
+        bool[] cond = TensorMath.Bools(c);
+        var result = Array.CreateInstance(x.Data.GetType().GetElementType()!, ic.Length);
+        for (int k = 0; k < ic.Length; k++)
+        {
+            result.SetValue(cond[ic[k]] ? x.Data.GetValue(ix[k]) : y.Data.GetValue(iy[k]), k);
+        }
+
+        context.SetOutput(0, Tensor.Create(x.ElementType, result, shape));
+    }
+}
+
+/// <summary>Sum, Max and Min over any number of inputs, with broadcasting (opset 8 on).</summary>
+internal sealed class VariadicKernel(string op) : OperatorKernel
+{
+    public static KernelFactory For(string op) => (_, _) => new VariadicKernel(op);
+
+    public override void Run(in KernelContext context)
+    {
+        var inputs = new List<Tensor>();
+        for (int i = 0; i < context.InputCount; i++)
+        {
+            inputs.Add(context.Input(i));
+        }
+
+        long[] shape = TensorMath.BroadcastShape(inputs.Select(t => t.Shape).ToArray());
+        int n = (int)Tensor.ElementCount(shape);
+        var acc = new double[n];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            int[] index = TensorMath.BroadcastIndex(inputs[i].Shape, shape);
+            double[] values = TensorMath.Doubles(inputs[i]);
+            for (int k = 0; k < n; k++)
+            {
+                double v = values[index[k]];
+                acc[k] = i == 0 ? v : op switch
+                {
+                    "Sum" => acc[k] + v,
+                    "Max" => double.IsNaN(v) || double.IsNaN(acc[k]) ? double.NaN : Math.Max(acc[k], v),
+                    _ => double.IsNaN(v) || double.IsNaN(acc[k]) ? double.NaN : Math.Min(acc[k], v),
+                };
+            }
+        }
+
+        context.SetOutput(0, TensorMath.FromDoubles(inputs[0].ElementType, acc, shape));
+    }
+}

@@ -1,0 +1,269 @@
+namespace ModelOps.Onnx.Operators.Core;
+
+/// <summary>MatMul with numpy semantics: 1-D operands promoted and demoted, batch dimensions broadcast.</summary>
+internal sealed class MatMulKernel : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new MatMulKernel();
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor a = context.Input(0), b = context.Input(1);
+        long[] sa = a.Rank == 1 ? [1, a.Shape[0]] : a.Shape;
+        long[] sb = b.Rank == 1 ? [b.Shape[0], 1] : b.Shape;
+        long m = sa[^2], k = sa[^1], n = sb[^1];
+        if (sb[^2] != k)
+        {
+            throw new ModelInputException($"MatMul: [{string.Join(',', a.Shape)}] × [{string.Join(',', b.Shape)}] do not align.");
+        }
+
+        long[] batch = TensorMath.BroadcastShape(sa[..^2], sb[..^2]);
+        int[] ia = TensorMath.BroadcastIndex(sa[..^2], batch), ib = TensorMath.BroadcastIndex(sb[..^2], batch);
+        double[] x = TensorMath.Doubles(a), y = TensorMath.Doubles(b);
+        var r = new double[ia.Length * m * n];
+        for (int bt = 0; bt < ia.Length; bt++)
+        {
+            long ao = ia[bt] * m * k, bo = ib[bt] * k * n, ro = bt * m * n;
+            for (long i = 0; i < m; i++)
+            {
+                for (long p = 0; p < k; p++)
+                {
+                    double av = x[ao + (i * k) + p];
+                    if (av == 0)
+                    {
+                        continue;
+                    }
+
+                    for (long j = 0; j < n; j++)
+                    {
+                        r[ro + (i * n) + j] += av * y[bo + (p * n) + j];
+                    }
+                }
+            }
+        }
+
+        var shape = new List<long>(batch);
+        if (a.Rank != 1)
+        {
+            shape.Add(m);
+        }
+
+        if (b.Rank != 1)
+        {
+            shape.Add(n);
+        }
+
+        context.SetOutput(0, TensorMath.FromDoubles(a.ElementType, r, shape.ToArray()));
+    }
+}
+
+/// <summary>Gemm: Y = alpha·A'·B' + beta·C, with optional transposes and C broadcast to [M, N] (opset 7 on).</summary>
+internal sealed class GemmKernel(double alpha, double beta, bool transA, bool transB) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) =>
+        new GemmKernel(a.GetFloat("alpha", 1f), a.GetFloat("beta", 1f), a.GetInt("transA", 0) != 0, a.GetInt("transB", 0) != 0);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor a = context.Input(0), b = context.Input(1);
+        Tensor? c = context.Optional(2);
+        if (a.Rank != 2 || b.Rank != 2)
+        {
+            throw new ModelInputException("Gemm needs 2-D A and B.");
+        }
+
+        long m = transA ? a.Shape[1] : a.Shape[0], k = transA ? a.Shape[0] : a.Shape[1];
+        long kb = transB ? b.Shape[1] : b.Shape[0], n = transB ? b.Shape[0] : b.Shape[1];
+        if (k != kb)
+        {
+            throw new ModelInputException($"Gemm: inner dimensions {k} and {kb} differ.");
+        }
+
+        double[] x = TensorMath.Doubles(a), y = TensorMath.Doubles(b);
+        double[]? z = c is null ? null : TensorMath.Doubles(c);
+        int[]? ic = c is null ? null : TensorMath.BroadcastIndex(c.Shape, [m, n]);
+        var r = new double[m * n];
+        for (long i = 0; i < m; i++)
+        {
+            for (long j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (long p = 0; p < k; p++)
+                {
+                    double av = transA ? x[(p * m) + i] : x[(i * k) + p];
+                    double bv = transB ? y[(j * k) + p] : y[(p * n) + j];
+                    sum += av * bv;
+                }
+
+                r[(i * n) + j] = (alpha * sum) + (z is null ? 0 : beta * z[ic![(i * n) + j]]);
+            }
+        }
+
+        context.SetOutput(0, TensorMath.FromDoubles(a.ElementType, r, [m, n]));
+    }
+}
+
+/// <summary>
+/// Softmax and LogSoftmax. Before opset 13 the input is coerced to 2-D at <c>axis</c> (default 1) and
+/// normalized per row; from 13 on, along <c>axis</c> (default −1).
+/// </summary>
+internal sealed class SoftmaxKernel(bool log, long axis, bool coerce2D) : OperatorKernel
+{
+    public static KernelFactory For(bool log, bool coerce2D) =>
+        (a, _) => new SoftmaxKernel(log, a.GetInt("axis", coerce2D ? 1 : -1), coerce2D);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        int a = TensorMath.Axis(axis, x.Rank);
+        long outer = Tensor.ElementCount(x.Shape.AsSpan(0, a));
+        long dim = coerce2D ? Tensor.ElementCount(x.Shape.AsSpan(a)) : x.Shape[a];
+        long inner = coerce2D ? 1 : Tensor.ElementCount(x.Shape.AsSpan(a + 1));
+        double[] v = TensorMath.Doubles(x);
+        var r = new double[v.Length];
+        for (long o = 0; o < outer; o++)
+        {
+            for (long i = 0; i < inner; i++)
+            {
+                long Index(long d) => (((o * dim) + d) * inner) + i;
+                double max = double.NegativeInfinity;
+                for (long d = 0; d < dim; d++)
+                {
+                    max = Math.Max(max, v[Index(d)]);
+                }
+
+                double sum = 0;
+                for (long d = 0; d < dim; d++)
+                {
+                    sum += Math.Exp(v[Index(d)] - max);
+                }
+
+                for (long d = 0; d < dim; d++)
+                {
+                    double shifted = v[Index(d)] - max;
+                    r[Index(d)] = log ? shifted - Math.Log(sum) : Math.Exp(shifted) / sum;
+                }
+            }
+        }
+
+        context.SetOutput(0, TensorMath.FromDoubles(x.ElementType, r, x.Shape));
+    }
+}
+
+/// <summary>ArgMax and ArgMin along <c>axis</c>, with <c>keepdims</c> and <c>select_last_index</c>.</summary>
+internal sealed class ArgKernel(bool max, long axis, bool keepDims, bool last) : OperatorKernel
+{
+    public static KernelFactory For(bool max) =>
+        (a, _) => new ArgKernel(max, a.GetInt("axis", 0), a.GetInt("keepdims", 1) != 0, a.GetInt("select_last_index", 0) != 0);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        int a = TensorMath.Axis(axis, x.Rank);
+        long outer = Tensor.ElementCount(x.Shape.AsSpan(0, a)), dim = x.Shape[a], inner = Tensor.ElementCount(x.Shape.AsSpan(a + 1));
+        double[] v = TensorMath.Doubles(x);
+        var r = new long[outer * inner];
+        for (long o = 0; o < outer; o++)
+        {
+            for (long i = 0; i < inner; i++)
+            {
+                long best = 0;
+                double bestValue = v[(o * dim * inner) + i];
+                for (long d = 1; d < dim; d++)
+                {
+                    double value = v[(((o * dim) + d) * inner) + i];
+                    bool better = max ? value > bestValue : value < bestValue;
+                    if (better || (last && value == bestValue))
+                    {
+                        (best, bestValue) = (d, value);
+                    }
+                }
+
+                r[(o * inner) + i] = best;
+            }
+        }
+
+        long[] shape = keepDims ? x.Shape.Select((s, d) => d == a ? 1 : s).ToArray() : x.Shape.Where((_, d) => d != a).ToArray();
+        context.SetOutput(0, Tensor.FromInt64s(r, shape));
+    }
+}
+
+/// <summary>
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin over <c>axes</c> (an attribute, or the second input from
+/// opset 13 for ReduceSum and 18 for the others), with <c>keepdims</c> and <c>noop_with_empty_axes</c>.
+/// </summary>
+internal sealed class ReduceKernel(string op, long[]? attributeAxes, bool axesFromInput, bool keepDims, bool noopWithEmptyAxes) : OperatorKernel
+{
+    public static KernelFactory For(string op, bool axesFromInput) =>
+        (a, _) => new ReduceKernel(op, axesFromInput || !a.Has("axes") ? null : a.GetInts("axes"), axesFromInput, a.GetInt("keepdims", 1) != 0, a.GetInt("noop_with_empty_axes", 0) != 0);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        long[]? axes = axesFromInput ? context.Optional(1) is { Length: > 0 } t ? TensorMath.Longs(t) : null : attributeAxes;
+        if (axes is null && noopWithEmptyAxes)
+        {
+            context.SetOutput(0, x);
+            return;
+        }
+
+        var reduced = (axes ?? Enumerable.Range(0, x.Rank).Select(d => (long)d)).Select(v => TensorMath.Axis(v, x.Rank)).ToHashSet();
+        long[] outShape = x.Shape.Select((s, d) => reduced.Contains(d) ? 1 : s).ToArray();
+        int count = (int)Tensor.ElementCount(outShape);
+        var acc = new double[count];
+        var seen = new bool[count];
+        var n = new long[count];
+        long[] strides = TensorMath.Strides(outShape);
+        double[] v = TensorMath.Doubles(x);
+        var counter = new long[x.Rank];
+        for (int k = 0; k < v.Length; k++)
+        {
+            long o = 0;
+            for (int d = 0; d < x.Rank; d++)
+            {
+                o += reduced.Contains(d) ? 0 : counter[d] * strides[d];
+            }
+
+            double value = v[k];
+            acc[o] = !seen[o] ? value : op switch
+            {
+                "ReduceMax" => Math.Max(acc[o], value),
+                "ReduceMin" => Math.Min(acc[o], value),
+                _ => acc[o] + value,
+            };
+            seen[o] = true;
+            n[o]++;
+            for (int d = x.Rank - 1; d >= 0; d--)
+            {
+                if (++counter[d] < x.Shape[d])
+                {
+                    break;
+                }
+
+                counter[d] = 0;
+            }
+        }
+
+        for (int o = 0; o < count; o++)
+        {
+            if (!seen[o])
+            {
+                acc[o] = op switch
+                {
+                    "ReduceMax" => double.NegativeInfinity,
+                    "ReduceMin" => double.PositiveInfinity,
+                    "ReduceMean" => double.NaN,
+                    _ => 0,
+                };
+            }
+            else if (op == "ReduceMean")
+            {
+                acc[o] /= n[o];
+            }
+        }
+
+        long[] shape = keepDims ? outShape : x.Shape.Where((_, d) => !reduced.Contains(d)).ToArray();
+        context.SetOutput(0, TensorMath.IsFloating(x.ElementType)
+            ? TensorMath.FromDoubles(x.ElementType, acc, shape)
+            : TensorMath.FromLongs(x.ElementType, Array.ConvertAll(acc, a => (long)a), shape));
+    }
+}

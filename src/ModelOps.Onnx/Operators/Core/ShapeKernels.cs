@@ -1,0 +1,411 @@
+using System.Globalization;
+
+namespace ModelOps.Onnx.Operators.Core;
+
+/// <summary>Identity: the input, unchanged.</summary>
+internal sealed class IdentityKernel : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new IdentityKernel();
+
+    public override void Run(in KernelContext context) => context.SetOutput(0, context.Input(0));
+}
+
+/// <summary>Cast to the element type in <c>to</c>; strings parse and print numbers in the invariant culture.</summary>
+internal sealed class CastKernel(TensorElementType to) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset)
+    {
+        var to = (TensorElementType)a.GetInt("to");
+        return to is TensorElementType.Undefined or TensorElementType.Float16 || !Enum.IsDefined(to)
+            ? throw new InvalidModelException(a.Invalid($"casting to {to} is not supported.").Message) { IsUnsupported = true }
+            : new CastKernel(to);
+    }
+
+    private static double ParseNumber(string text)
+    {
+        string t = text.Trim();
+        return t.ToUpperInvariant() switch
+        {
+            "INF" or "+INF" or "INFINITY" or "+INFINITY" => double.PositiveInfinity,
+            "-INF" or "-INFINITY" => double.NegativeInfinity,
+            "NAN" or "+NAN" or "-NAN" => double.NaN,
+            _ => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw new ModelInputException($"Cast: '{text}' is not a number."),
+        };
+    }
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        if (to == TensorElementType.String)
+        {
+            context.SetOutput(0, Tensor.FromStrings(Enumerable.Range(0, x.Length).Select(i => x.Data.GetValue(i) switch
+            {
+                string s => s,
+                bool b => b ? "1" : "0",
+                float f => f.ToString("R", CultureInfo.InvariantCulture),
+                double d => d.ToString("R", CultureInfo.InvariantCulture),
+                object o => Convert.ToString(o, CultureInfo.InvariantCulture)!,
+                _ => string.Empty,
+            }).ToArray(), x.Shape));
+            return;
+        }
+
+        if (x.Data is string[] strings)
+        {
+            double[] parsed = Array.ConvertAll(strings, ParseNumber);
+            context.SetOutput(0, TensorMath.FromDoubles(to, parsed, x.Shape));
+            return;
+        }
+
+        if (to == TensorElementType.Bool)
+        {
+            context.SetOutput(0, Tensor.FromBools(Enumerable.Range(0, x.Length).Select(i => x.GetDouble(i) != 0).ToArray(), x.Shape));
+        }
+        else if (TensorMath.IsFloating(to) || TensorMath.IsFloating(x.ElementType))
+        {
+            double[] d = TensorMath.Doubles(x);
+            context.SetOutput(0, TensorMath.IsFloating(to)
+                ? TensorMath.FromDoubles(to, d, x.Shape)
+                : TensorMath.FromLongs(to, Array.ConvertAll(d, v => double.IsNaN(v) ? 0 : (long)v), x.Shape));
+        }
+        else
+        {
+            context.SetOutput(0, TensorMath.FromLongs(to, TensorMath.Longs(x), x.Shape));
+        }
+    }
+}
+
+/// <summary>Constant: <c>value</c> or one of <c>value_float(s)</c>, <c>value_int(s)</c>, <c>value_string(s)</c>.</summary>
+internal sealed class ConstantKernel(Tensor value) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset)
+    {
+        Tensor? value = a.GetTensor("value")
+            ?? (a.Has("value_float") ? Tensor.FromFloats([a.GetFloat("value_float", 0)]) : null)
+            ?? (a.Has("value_floats") ? Tensor.FromFloats(a.GetFloats("value_floats"), a.GetFloats("value_floats").Length) : null)
+            ?? (a.Has("value_int") ? Tensor.FromInt64s([a.GetInt("value_int")]) : null)
+            ?? (a.Has("value_ints") ? Tensor.FromInt64s(a.GetInts("value_ints"), a.GetInts("value_ints").Length) : null)
+            ?? (a.Has("value_string") ? Tensor.FromStrings([a.GetString("value_string", string.Empty)]) : null)
+            ?? (a.Has("value_strings") ? Tensor.FromStrings(a.GetStrings("value_strings"), a.GetStrings("value_strings").Length) : null);
+        return value is null ? throw a.Invalid("needs a value attribute (sparse values are not supported).") : new ConstantKernel(value);
+    }
+
+    public override void Run(in KernelContext context) => context.SetOutput(0, value);
+}
+
+/// <summary>Shape, with the optional <c>start</c>/<c>end</c> slice of opset 15.</summary>
+internal sealed class ShapeKernel(long? start, long? end) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) =>
+        new ShapeKernel(a.Has("start") ? a.GetInt("start") : null, a.Has("end") ? a.GetInt("end") : null);
+
+    public override void Run(in KernelContext context)
+    {
+        long[] shape = context.Input(0).Shape;
+        int r = shape.Length;
+        int s = (int)Math.Clamp(start is { } st ? (st < 0 ? st + r : st) : 0, 0, r);
+        int e = (int)Math.Clamp(end is { } en ? (en < 0 ? en + r : en) : r, 0, r);
+        long[] dims = e > s ? shape[s..e] : [];
+        context.SetOutput(0, Tensor.FromInt64s(dims, dims.Length));
+    }
+}
+
+/// <summary>Reshape (opset 5 on): 0 copies the input dimension (unless <c>allowzero</c>), −1 is inferred.</summary>
+internal sealed class ReshapeKernel(bool allowZero) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new ReshapeKernel(a.GetInt("allowzero", 0) != 0);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        long[] requested = TensorMath.Longs(context.Input(1));
+        var shape = new long[requested.Length];
+        int inferred = -1;
+        long known = 1;
+        for (int d = 0; d < requested.Length; d++)
+        {
+            long v = requested[d];
+            if (v == 0 && !allowZero)
+            {
+                v = d < x.Rank ? x.Shape[d] : throw new ModelInputException($"Reshape: 0 at position {d} has no input dimension to copy.");
+            }
+
+            if (v == -1)
+            {
+                inferred = inferred < 0 ? d : throw new ModelInputException("Reshape: at most one dimension may be −1.");
+                continue;
+            }
+
+            shape[d] = v >= 0 ? v : throw new ModelInputException($"Reshape: dimension {v} is invalid.");
+            known *= v;
+        }
+
+        if (inferred >= 0)
+        {
+            shape[inferred] = known == 0 ? 0 : x.Length / known;
+        }
+
+        if (Tensor.ElementCount(shape) != x.Length)
+        {
+            throw new ModelInputException($"Reshape: [{string.Join(',', x.Shape)}] cannot become [{string.Join(',', shape)}].");
+        }
+
+        context.SetOutput(0, TensorMath.Reshaped(x, shape));
+    }
+}
+
+/// <summary>Flatten to 2-D at <c>axis</c> (default 1; negative axes from opset 11).</summary>
+internal sealed class FlattenKernel(long axis) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new FlattenKernel(a.GetInt("axis", 1));
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        long a = axis < 0 ? axis + x.Rank : axis;
+        if (a < 0 || a > x.Rank)
+        {
+            throw new ModelInputException($"Flatten: axis {axis} is out of range for rank {x.Rank}.");
+        }
+
+        long outer = Tensor.ElementCount(x.Shape.AsSpan(0, (int)a));
+        context.SetOutput(0, TensorMath.Reshaped(x, [outer, outer == 0 ? 0 : x.Length / outer]));
+    }
+}
+
+/// <summary>Squeeze and Unsqueeze: axes from the attribute (before opset 13) or the second input (13 on).</summary>
+internal sealed class SqueezeKernel(bool unsqueeze, long[]? attributeAxes, bool axesFromInput) : OperatorKernel
+{
+    public static KernelFactory For(bool unsqueeze, bool axesFromInput) =>
+        (a, _) => new SqueezeKernel(unsqueeze, axesFromInput ? null : a.Has("axes") ? a.GetInts("axes") : null, axesFromInput);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        long[]? axes = axesFromInput ? context.Optional(1) is { } t ? TensorMath.Longs(t) : null : attributeAxes;
+        if (unsqueeze)
+        {
+            if (axes is null)
+            {
+                throw new ModelInputException("Unsqueeze needs axes.");
+            }
+
+            int rank = x.Rank + axes.Length;
+            var inserted = new HashSet<int>(axes.Select(v => TensorMath.Axis(v, rank)));
+            var shape = new long[rank];
+            int source = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                shape[d] = inserted.Contains(d) ? 1 : x.Shape[source++];
+            }
+
+            context.SetOutput(0, TensorMath.Reshaped(x, shape));
+            return;
+        }
+
+        var drop = axes is null
+            ? Enumerable.Range(0, x.Rank).Where(d => x.Shape[d] == 1).ToHashSet()
+            : axes.Select(v => TensorMath.Axis(v, x.Rank)).ToHashSet();
+        if (drop.Any(d => x.Shape[d] != 1))
+        {
+            throw new ModelInputException("Squeeze: only dimensions of size 1 can be removed.");
+        }
+
+        context.SetOutput(0, TensorMath.Reshaped(x, x.Shape.Where((_, d) => !drop.Contains(d)).ToArray()));
+    }
+}
+
+/// <summary>Transpose by <c>perm</c> (default: reverse the axes).</summary>
+internal sealed class TransposeKernel(long[]? perm) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new TransposeKernel(a.Has("perm") ? a.GetInts("perm") : null);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        int rank = x.Rank;
+        int[] p = perm is null ? Enumerable.Range(0, rank).Reverse().ToArray() : perm.Select(v => TensorMath.Axis(v, rank, "perm")).ToArray();
+        if (p.Length != rank || p.Distinct().Count() != rank)
+        {
+            throw new ModelInputException($"Transpose: perm [{string.Join(',', p)}] is not a permutation of rank {rank}.");
+        }
+
+        long[] shape = p.Select(d => x.Shape[d]).ToArray();
+        long[] inStrides = TensorMath.Strides(x.Shape);
+        var index = new int[x.Length];
+        var counter = new long[rank];
+        for (int k = 0; k < index.Length; k++)
+        {
+            long offset = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                offset += counter[d] * inStrides[p[d]];
+            }
+
+            index[k] = (int)offset;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++counter[d] < shape[d])
+                {
+                    break;
+                }
+
+                counter[d] = 0;
+            }
+        }
+
+        context.SetOutput(0, Tensor.Create(x.ElementType, TensorMath.Gather(x, index), shape));
+    }
+}
+
+/// <summary>Concat along <c>axis</c>.</summary>
+internal sealed class ConcatKernel(long axis) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new ConcatKernel(a.GetInt("axis"));
+
+    public override void Run(in KernelContext context)
+    {
+        var inputs = new List<Tensor>();
+        for (int i = 0; i < context.InputCount; i++)
+        {
+            inputs.Add(context.Input(i));
+        }
+
+        Tensor first = inputs[0];
+        int a = TensorMath.Axis(axis, first.Rank);
+        long outer = Tensor.ElementCount(first.Shape.AsSpan(0, a));
+        long[] shape = (long[])first.Shape.Clone();
+        shape[a] = inputs.Sum(t => t.Shape[a]);
+        var index = new List<(int Input, int Element)>((int)Tensor.ElementCount(shape));
+        for (long o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                long block = inputs[i].Shape[a] * Tensor.ElementCount(inputs[i].Shape.AsSpan(a + 1));
+                for (long e = 0; e < block; e++)
+                {
+                    index.Add((i, (int)((o * block) + e)));
+                }
+            }
+        }
+
+        var result = Array.CreateInstance(first.Data.GetType().GetElementType()!, index.Count);
+        for (int k = 0; k < index.Count; k++)
+        {
+            result.SetValue(inputs[index[k].Input].Data.GetValue(index[k].Element), k);
+        }
+
+        context.SetOutput(0, Tensor.Create(first.ElementType, result, shape));
+    }
+}
+
+/// <summary>Gather along <c>axis</c> with (possibly negative) int32/int64 indices.</summary>
+internal sealed class GatherKernel(long axis) : OperatorKernel
+{
+    public static OperatorKernel Create(NodeAttributes a, int opset) => new GatherKernel(a.GetInt("axis", 0));
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0), indices = context.Input(1);
+        int a = TensorMath.Axis(axis, x.Rank);
+        long dim = x.Shape[a];
+        long outer = Tensor.ElementCount(x.Shape.AsSpan(0, a));
+        long inner = Tensor.ElementCount(x.Shape.AsSpan(a + 1));
+        long[] idx = TensorMath.Longs(indices).Select(i => i < 0 ? i + dim : i).ToArray();
+        if (idx.Any(i => i < 0 || i >= dim))
+        {
+            throw new ModelInputException($"Gather: an index is outside 0..{dim - 1}.");
+        }
+
+        var map = new int[outer * idx.Length * inner];
+        int k = 0;
+        for (long o = 0; o < outer; o++)
+        {
+            foreach (long i in idx)
+            {
+                for (long j = 0; j < inner; j++)
+                {
+                    map[k++] = (int)((((o * dim) + i) * inner) + j);
+                }
+            }
+        }
+
+        long[] shape = [.. x.Shape[..a], .. indices.Shape, .. x.Shape[(a + 1)..]];
+        context.SetOutput(0, Tensor.Create(x.ElementType, TensorMath.Gather(x, map), shape));
+    }
+}
+
+/// <summary>Slice: starts/ends/axes attributes (before opset 10) or starts/ends/axes/steps inputs (10 on).</summary>
+internal sealed class SliceKernel(long[]? starts, long[]? ends, long[]? axes) : OperatorKernel
+{
+    public static OperatorKernel CreateFromAttributes(NodeAttributes a, int opset) =>
+        new SliceKernel(a.GetInts("starts"), a.GetInts("ends"), a.Has("axes") ? a.GetInts("axes") : null);
+
+    public static OperatorKernel CreateFromInputs(NodeAttributes a, int opset) => new SliceKernel(null, null, null);
+
+    public override void Run(in KernelContext context)
+    {
+        Tensor x = context.Input(0);
+        long[] s = starts ?? TensorMath.Longs(context.Input(1));
+        long[] e = ends ?? TensorMath.Longs(context.Input(2));
+        long[]? ax = starts is null ? context.Optional(3) is { } t3 ? TensorMath.Longs(t3) : null : axes;
+        long[]? st = starts is null && context.Optional(4) is { } t4 ? TensorMath.Longs(t4) : null;
+        int rank = x.Rank;
+        var begin = new long[rank];
+        var step = Enumerable.Repeat(1L, rank).ToArray();
+        long[] shape = (long[])x.Shape.Clone();
+        for (int k = 0; k < s.Length; k++)
+        {
+            int d = TensorMath.Axis(ax?[k] ?? k, rank);
+            long dim = x.Shape[d];
+            long p = st?[k] ?? 1;
+            if (p == 0)
+            {
+                throw new ModelInputException("Slice: a step cannot be 0.");
+            }
+
+            long b = s[k] < 0 ? s[k] + dim : s[k];
+            long en = e[k] < 0 ? e[k] + dim : e[k];
+            if (p > 0)
+            {
+                b = Math.Clamp(b, 0, dim);
+                en = Math.Clamp(en, 0, dim);
+                shape[d] = Math.Max(0, (en - b + p - 1) / p);
+            }
+            else
+            {
+                b = Math.Clamp(b, -1, dim - 1);
+                en = Math.Clamp(en, -1, dim - 1);
+                shape[d] = Math.Max(0, (b - en + (-p) - 1) / -p);
+            }
+
+            begin[d] = b;
+            step[d] = p;
+        }
+
+        long[] strides = TensorMath.Strides(x.Shape);
+        var index = new int[Tensor.ElementCount(shape)];
+        var counter = new long[rank];
+        for (int k = 0; k < index.Length; k++)
+        {
+            long offset = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                offset += (begin[d] + (counter[d] * step[d])) * strides[d];
+            }
+
+            index[k] = (int)offset;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++counter[d] < shape[d])
+                {
+                    break;
+                }
+
+                counter[d] = 0;
+            }
+        }
+
+        context.SetOutput(0, Tensor.Create(x.ElementType, TensorMath.Gather(x, index), shape));
+    }
+}
