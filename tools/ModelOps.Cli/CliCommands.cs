@@ -9,5 +9,6 @@ internal static class CliCommands
     {
         yield return UpCommand.Create();
         yield return OnnxCommands.Create();
+        yield return DemoDataCommand.Create();
     }
 }

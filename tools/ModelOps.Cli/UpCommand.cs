@@ -48,11 +48,19 @@ internal static class UpCommand
             (string functionKey, string masterKey) = await LocalSettingsFile.EnsureAsync(layout, stop.Token);
             await stack.StartAsync(externalStorage, stop.Token);
             var skipped = stack.Skipped.ToList();
-            skipped.Add(noDemo
-                ? "demo model (--no-demo)"
-                : "demo model (training, registry and scoring are not in this build yet)");
+            string? demoData = null;
+            if (noDemo)
+            {
+                skipped.Add("demo model (--no-demo)");
+            }
+            else
+            {
+                demoData = DemoSeed.WriteData(layout);
+                skipped.Add("training, registering and promoting the demo champion (the trainer and registry are not in this build yet)");
+                skipped.Add("report page (not in this build yet)");
+            }
             await WriteStackFileAsync(layout, functionKey, masterKey, stop.Token);
-            PrintSummary(layout, skipped);
+            PrintSummary(layout, skipped, demoData);
 
             while (!stop.IsCancellationRequested)
             {
@@ -83,7 +91,7 @@ internal static class UpCommand
         }
     }
 
-    private static void PrintSummary(StackLayout layout, IReadOnlyList<string> skipped)
+    private static void PrintSummary(StackLayout layout, IReadOnlyList<string> skipped, string? demoData)
     {
         Console.WriteLine();
         Console.WriteLine("ModelOps Functions is running locally:");
@@ -93,6 +101,10 @@ internal static class UpCommand
         Console.WriteLine($"  Mail inbox      http://127.0.0.1:{StackLayout.MailWebPort}/  (SMTP 127.0.0.1:{StackLayout.SmtpPort})");
         Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "stack.json"))} (URLs and function keys)");
         Console.WriteLine($"  Settings        {Path.GetRelativePath(layout.Root, layout.SettingsFile)}");
+        if (demoData is not null)
+        {
+            Console.WriteLine($"  Demo data       {Path.GetRelativePath(layout.Root, demoData)} (synthetic churn; drifted copy beside it)");
+        }
         Console.WriteLine();
         Console.WriteLine("Try it:");
         Console.WriteLine($"  curl -s http://127.0.0.1:{layout.ScoringPort}/api/health");
