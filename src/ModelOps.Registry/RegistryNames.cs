@@ -13,7 +13,7 @@ public static partial class RegistryNames
     /// <summary>The longest name accepted.</summary>
     public const int MaxLength = 63;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 
     /// <summary>Throws <see cref="InvalidRegistryRequestException"/> naming <paramref name="field"/> when <paramref name="value"/> is not a valid name.</summary>
