@@ -72,19 +72,7 @@ internal sealed class LinearClassifierKernel : OperatorKernel
             int best;
             if (binary)
             {
-                double raw = Dot(floats, row, r, 0) + _intercepts[0];
-                if (_post == "LOGISTIC")
-                {
-                    double p = PostTransform.Logistic(raw);
-                    (s[0], s[1]) = (1 - p, p);
-                }
-                else
-                {
-                    (s[0], s[1]) = (-raw, raw);
-                    PostTransform.Apply(_post, s);
-                }
-
-                best = raw > 0 ? 1 : 0;
+                best = PostTransform.ApplyBinary(_post, Dot(floats, row, r, 0) + _intercepts[0], s);
             }
             else
             {

@@ -218,19 +218,7 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
             int best;
             if (_binaryColumn >= 0)
             {
-                double raw = s[_binaryColumn] + _binaryBase;
-                if (_postTransform == "LOGISTIC")
-                {
-                    double p = PostTransform.Logistic(raw);
-                    (s[0], s[1]) = (1 - p, p);
-                }
-                else
-                {
-                    (s[0], s[1]) = (-raw, raw);
-                    PostTransform.Apply(_postTransform, s);
-                }
-
-                best = raw > 0 ? 1 : 0;
+                best = PostTransform.ApplyBinary(_postTransform, s[_binaryColumn] + _binaryBase, s);
             }
             else
             {

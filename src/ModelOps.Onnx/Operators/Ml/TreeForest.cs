@@ -208,6 +208,26 @@ internal static class PostTransform
         _ => "?" + code,
     };
 
+    /// <summary>
+    /// A binary classifier with one score column: the two class scores are [1 − p, p] under LOGISTIC and
+    /// [−s, s] (then the transform) otherwise; the second class wins when the raw score is positive.
+    /// </summary>
+    public static int ApplyBinary(string transform, double raw, Span<double> scores)
+    {
+        if (transform == "LOGISTIC")
+        {
+            double p = Logistic(raw);
+            (scores[0], scores[1]) = (1 - p, p);
+        }
+        else
+        {
+            (scores[0], scores[1]) = (-raw, raw);
+            Apply(transform, scores);
+        }
+
+        return raw > 0 ? 1 : 0;
+    }
+
     public static double Logistic(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 
     private static void Softmax(Span<double> v, bool zeroStays)
