@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
+using ModelOps.Benchmarks;
 
-// Each benchmark class states the peer it is measured against; run one with --filter '*Name*'.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `onnx-vs-ort`: our ONNX engine against onnxruntime-node on the same models and inputs (ratios).
+// Anything else goes to BenchmarkDotNet: run one class with --filter '*Name*'.
+if (args.Length > 0 && args[0] == "onnx-vs-ort")
+{
+    string root = args.Length > 1 ? args[1] : Directory.GetCurrentDirectory();
+    return OnnxVersusOrt.Run(root);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkModels).Assembly).Run(args);
+return 0;

@@ -10,5 +10,6 @@ internal static class CliCommands
         yield return UpCommand.Create();
         yield return OnnxCommands.Create();
         yield return DemoDataCommand.Create();
+        yield return DriftCommand.Create();
     }
 }

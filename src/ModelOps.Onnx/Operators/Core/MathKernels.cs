@@ -232,15 +232,7 @@ internal sealed class ReduceKernel(string op, long[]? attributeAxes, bool axesFr
             };
             seen[o] = true;
             n[o]++;
-            for (int d = x.Rank - 1; d >= 0; d--)
-            {
-                if (++counter[d] < x.Shape[d])
-                {
-                    break;
-                }
-
-                counter[d] = 0;
-            }
+            TensorMath.Increment(counter, x.Shape);
         }
 
         for (int o = 0; o < count; o++)

@@ -243,15 +243,7 @@ internal sealed class TransposeKernel(long[]? perm) : OperatorKernel
             }
 
             index[k] = (int)offset;
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                if (++counter[d] < shape[d])
-                {
-                    break;
-                }
-
-                counter[d] = 0;
-            }
+            TensorMath.Increment(counter, shape);
         }
 
         context.SetOutput(0, Tensor.Create(x.ElementType, TensorMath.Gather(x, index), shape));
@@ -395,15 +387,7 @@ internal sealed class SliceKernel(long[]? starts, long[]? ends, long[]? axes) : 
             }
 
             index[k] = (int)offset;
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                if (++counter[d] < shape[d])
-                {
-                    break;
-                }
-
-                counter[d] = 0;
-            }
+            TensorMath.Increment(counter, shape);
         }
 
         context.SetOutput(0, Tensor.Create(x.ElementType, TensorMath.Gather(x, index), shape));

@@ -174,6 +174,20 @@ internal static class TensorMath
         return result;
     }
 
+    /// <summary>Advances a row-major multi-index by one (the last axis fastest), wrapping at <paramref name="shape"/>.</summary>
+    public static void Increment(long[] counter, long[] shape)
+    {
+        for (int d = counter.Length - 1; d >= 0; d--)
+        {
+            if (++counter[d] < shape[d])
+            {
+                return;
+            }
+
+            counter[d] = 0;
+        }
+    }
+
     public static long[] Strides(long[] shape)
     {
         var strides = new long[shape.Length];

@@ -13,10 +13,12 @@ internal sealed class LinearClassifierKernel : OperatorKernel
     private readonly string _post;
     private readonly string[]? _stringLabels;
     private readonly long[]? _intLabels;
+    private readonly float[] _floatCoefficients;
 
     private LinearClassifierKernel(double[] coefficients, double[] intercepts, int classes, string post, string[]? stringLabels, long[]? intLabels)
     {
         (_coefficients, _intercepts, _classes, _post, _stringLabels, _intLabels) = (coefficients, intercepts, classes, post, stringLabels, intLabels);
+        _floatCoefficients = Array.ConvertAll(coefficients, v => (float)v);
     }
 
     public static OperatorKernel Create(NodeAttributes a, int opset)
@@ -58,32 +60,25 @@ internal sealed class LinearClassifierKernel : OperatorKernel
         var row = new double[columns];
         string[]? stringOut = _stringLabels is null ? null : new string[n];
         long[]? intOut = _intLabels is null ? null : new long[n];
+        float[]? floats = x.ElementType == TensorElementType.Float ? (float[])x.Data : null;
         for (int r = 0; r < n; r++)
         {
-            FeatureMatrix.ReadRow(x, r, row);
+            if (floats is null)
+            {
+                FeatureMatrix.ReadRow(x, r, row);
+            }
+
             Span<double> s = scores.AsSpan(r * width, width);
             int best;
             if (binary)
             {
-                double raw = Dot(row, 0) + _intercepts[0];
-                if (_post == "LOGISTIC")
-                {
-                    double p = PostTransform.Logistic(raw);
-                    (s[0], s[1]) = (1 - p, p);
-                }
-                else
-                {
-                    (s[0], s[1]) = (-raw, raw);
-                    PostTransform.Apply(_post, s);
-                }
-
-                best = raw > 0 ? 1 : 0;
+                best = PostTransform.ApplyBinary(_post, Dot(floats, row, r, 0) + _intercepts[0], s);
             }
             else
             {
                 for (int c = 0; c < _classes; c++)
                 {
-                    s[c] = Dot(row, c) + _intercepts[c];
+                    s[c] = Dot(floats, row, r, c) + _intercepts[c];
                 }
 
                 PostTransform.Apply(_post, s);
@@ -108,7 +103,19 @@ internal sealed class LinearClassifierKernel : OperatorKernel
         }
 
         context.SetOutput(0, stringOut is not null ? Tensor.FromStrings(stringOut, n) : Tensor.FromInt64s(intOut!, n));
-        context.SetOutput(1, Tensor.FromFloats(scores.Select(v => (float)v).ToArray(), n, width));
+        context.SetOutput(1, Tensor.FromFloats(Array.ConvertAll(scores, v => (float)v), n, width));
+    }
+
+    // Float inputs take the SIMD path in float, as ONNX Runtime computes; other types go through doubles.
+    private double Dot(float[]? floats, double[] row, int r, int c)
+    {
+        int features = row.Length;
+        if (floats is not null)
+        {
+            return VectorMath.Dot(floats.AsSpan(r * features, features), _floatCoefficients.AsSpan(c * features, features));
+        }
+
+        return Dot(row, c);
     }
 
     private double Dot(double[] row, int c)
@@ -172,6 +179,6 @@ internal sealed class LinearRegressorKernel(double[] coefficients, double[] inte
             PostTransform.Apply(post, y);
         }
 
-        context.SetOutput(0, Tensor.FromFloats(output.Select(v => (float)v).ToArray(), n, targets));
+        context.SetOutput(0, Tensor.FromFloats(Array.ConvertAll(output, v => (float)v), n, targets));
     }
 }

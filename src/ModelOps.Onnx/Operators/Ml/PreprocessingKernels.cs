@@ -25,10 +25,24 @@ internal sealed class ScalerKernel(double[] offset, double[] scale) : OperatorKe
         }
 
         var y = new float[x.Length];
-        for (int i = 0; i < y.Length; i++)
+        double[] o = offset.Length == c ? offset : Enumerable.Repeat(offset[0], c).ToArray();
+        double[] s = scale.Length == c ? scale : Enumerable.Repeat(scale[0], c).ToArray();
+        if (x.ElementType == TensorElementType.Float)
         {
-            int j = i % c;
-            y[i] = (float)((x.GetDouble(i) - offset[offset.Length == 1 ? 0 : j]) * scale[scale.Length == 1 ? 0 : j]);
+            float[] f = (float[])x.Data;
+            float[] of = Array.ConvertAll(o, v => (float)v), sf = Array.ConvertAll(s, v => (float)v);
+            for (int start = 0; start < f.Length; start += c)
+            {
+                VectorMath.ShiftScale(f.AsSpan(start, c), of, sf, y.AsSpan(start, c));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                int j = i % c;
+                y[i] = (float)((x.GetDouble(i) - o[j]) * s[j]);
+            }
         }
 
         context.SetOutput(0, Tensor.FromFloats(y, x.Shape));

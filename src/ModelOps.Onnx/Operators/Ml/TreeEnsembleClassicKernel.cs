@@ -207,36 +207,18 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
         (int rows, int columns) = FeatureMatrix.Dimensions(x, _forest.MaxFeature);
         int t = _forest.TargetCount;
         var scores = new double[rows * t];
-        double[] row = new double[columns];
-        Span<bool> touched = stackalloc bool[t];
+        var touchedAll = new bool[rows * t];
+        _forest.ScoreBatch(FeatureMatrix.ToDoubles(x, rows, columns), rows, columns, scores, touchedAll, context.CancellationToken);
         string[]? stringOut = _stringLabels is null ? null : new string[rows];
         long[]? intOut = _intLabels is null ? null : new long[rows];
         for (int r = 0; r < rows; r++)
         {
-            if ((r & 1023) == 0)
-            {
-                context.CancellationToken.ThrowIfCancellationRequested();
-            }
-
-            FeatureMatrix.ReadRow(x, r, row);
             Span<double> s = scores.AsSpan(r * t, t);
-            _forest.Score(row, s, touched);
+            Span<bool> touched = touchedAll.AsSpan(r * t, t);
             int best;
             if (_binaryColumn >= 0)
             {
-                double raw = s[_binaryColumn] + _binaryBase;
-                if (_postTransform == "LOGISTIC")
-                {
-                    double p = PostTransform.Logistic(raw);
-                    (s[0], s[1]) = (1 - p, p);
-                }
-                else
-                {
-                    (s[0], s[1]) = (-raw, raw);
-                    PostTransform.Apply(_postTransform, s);
-                }
-
-                best = raw > 0 ? 1 : 0;
+                best = PostTransform.ApplyBinary(_postTransform, s[_binaryColumn] + _binaryBase, s);
             }
             else
             {
@@ -271,11 +253,11 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
         if (_classifier)
         {
             context.SetOutput(0, stringOut is not null ? Tensor.FromStrings(stringOut, rows) : Tensor.FromInt64s(intOut!, rows));
-            context.SetOutput(1, Tensor.FromFloats(scores.Select(v => (float)v).ToArray(), rows, t));
+            context.SetOutput(1, Tensor.FromFloats(Array.ConvertAll(scores, v => (float)v), rows, t));
         }
         else
         {
-            context.SetOutput(0, Tensor.FromFloats(scores.Select(v => (float)v).ToArray(), rows, t));
+            context.SetOutput(0, Tensor.FromFloats(Array.ConvertAll(scores, v => (float)v), rows, t));
         }
     }
 }

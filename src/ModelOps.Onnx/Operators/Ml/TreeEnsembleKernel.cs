@@ -115,19 +115,10 @@ internal sealed class TreeEnsembleKernel : OperatorKernel
         (int rows, int columns) = FeatureMatrix.Dimensions(x, _forest.MaxFeature);
         int t = _forest.TargetCount;
         var output = new double[rows * t];
-        double[] row = new double[columns];
-        Span<bool> touched = stackalloc bool[t];
+        _forest.ScoreBatch(FeatureMatrix.ToDoubles(x, rows, columns), rows, columns, output, new bool[rows * t], context.CancellationToken);
         for (int r = 0; r < rows; r++)
         {
-            if ((r & 1023) == 0)
-            {
-                context.CancellationToken.ThrowIfCancellationRequested();
-            }
-
-            FeatureMatrix.ReadRow(x, r, row);
-            Span<double> scores = output.AsSpan(r * t, t);
-            _forest.Score(row, scores, touched);
-            PostTransform.Apply(_postTransform, scores);
+            PostTransform.Apply(_postTransform, output.AsSpan(r * t, t));
         }
 
         context.SetOutput(0, FeatureMatrix.Typed(x.ElementType, output, [rows, t]));
@@ -205,6 +196,34 @@ internal static class FeatureMatrix
         }
 
         return (rows, columns);
+    }
+
+    /// <summary>The whole [rows, columns] input as row-major doubles.</summary>
+    public static double[] ToDoubles(Tensor x, int rows, int columns)
+    {
+        if (x.ElementType == TensorElementType.Double)
+        {
+            return (double[])x.Data;
+        }
+
+        var result = new double[rows * columns];
+        if (x.ElementType == TensorElementType.Float)
+        {
+            float[] f = (float[])x.Data;
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = f[i];
+            }
+        }
+        else
+        {
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] = x.GetDouble(i);
+            }
+        }
+
+        return result;
     }
 
     public static void ReadRow(Tensor x, int row, Span<double> into)

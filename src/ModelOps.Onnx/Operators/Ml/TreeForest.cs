@@ -55,66 +55,103 @@ internal sealed class TreeForest
 
     public required double[] BaseValues { get; init; }
 
-    public int MaxFeature => Features.Length == 0 ? -1 : Features.Max();
+    private int? _maxFeature;
+    private FlatNode[]? _nodes;
 
-    /// <summary>Walks every tree for one row and aggregates the leaf values into <paramref name="scores"/>.</summary>
-    public void Score(ReadOnlySpan<double> row, Span<double> scores, Span<bool> touched)
+    /// <summary>The highest feature index any node reads (computed once).</summary>
+    public int MaxFeature => _maxFeature ??= Features.Length == 0 ? -1 : Features.Max();
+
+    /// <summary>One branch node laid out together, so a walk touches one cache line per level.</summary>
+    private struct FlatNode
     {
-        scores.Clear();
-        touched.Clear();
+        public double Split;
+        public int Feature;
+        public int True;
+        public int False;
+        public BranchMode Mode;
+        public bool MissingTrue;
+    }
+
+    private FlatNode[] Nodes => _nodes ??= Enumerable.Range(0, Features.Length).Select(i => new FlatNode
+    {
+        Split = Splits[i],
+        Feature = Features[i],
+        True = TrueChild[i],
+        False = FalseChild[i],
+        Mode = Modes[i],
+        MissingTrue = MissingGoesTrue[i],
+    }).ToArray();
+
+    /// <summary>
+    /// Scores many rows tree by tree (each tree's nodes stay in cache across the rows), then aggregates:
+    /// the same results as walking row by row. <paramref name="x"/> is row-major [rows, columns].
+    /// </summary>
+    public void ScoreBatch(double[] x, int rows, int columns, double[] scores, bool[] touched, CancellationToken cancellationToken)
+    {
+        int t = TargetCount;
+        Array.Clear(scores, 0, rows * t);
+        Array.Clear(touched, 0, rows * t);
+        FlatNode[] nodes = Nodes;
         foreach (int root in Roots)
         {
-            int node = root;
-            while (node >= 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            for (int r = 0; r < rows; r++)
             {
-                double x = row[Features[node]];
-                bool goTrue = double.IsNaN(x)
-                    ? MissingGoesTrue[node] || Modes[node] == BranchMode.Neq
-                    : Modes[node] switch
-                    {
-                        BranchMode.Leq => x <= Splits[node],
-                        BranchMode.Lt => x < Splits[node],
-                        BranchMode.Gte => x >= Splits[node],
-                        BranchMode.Gt => x > Splits[node],
-                        BranchMode.Eq => x == Splits[node],
-                        BranchMode.Neq => x != Splits[node],
-                        _ => Members[node]!.Contains(x),
-                    };
-                node = goTrue ? TrueChild[node] : FalseChild[node];
-            }
-
-            int leaf = ~node;
-            for (int k = LeafStart[leaf]; k < LeafStart[leaf + 1]; k++)
-            {
-                int target = LeafTargets[k];
-                double w = LeafWeights[k];
-                switch (Aggregate)
+                int node = root;
+                int offset = r * columns;
+                while (node >= 0)
                 {
-                    case Aggregate.Min:
-                        scores[target] = touched[target] ? Math.Min(scores[target], w) : w;
-                        break;
-                    case Aggregate.Max:
-                        scores[target] = touched[target] ? Math.Max(scores[target], w) : w;
-                        break;
-                    default:
-                        scores[target] += w;
-                        break;
+                    ref FlatNode n = ref nodes[node];
+                    double v = x[offset + n.Feature];
+                    bool goTrue = n.Mode == BranchMode.Leq
+                        ? v <= n.Split || (double.IsNaN(v) && n.MissingTrue)
+                        : Branch(ref n, v, node);
+                    node = goTrue ? n.True : n.False;
                 }
 
-                touched[target] = true;
+                int leaf = ~node;
+                int baseIndex = r * t;
+                for (int k = LeafStart[leaf]; k < LeafStart[leaf + 1]; k++)
+                {
+                    int target = baseIndex + LeafTargets[k];
+                    double w = LeafWeights[k];
+                    scores[target] = Aggregate switch
+                    {
+                        Aggregate.Min => touched[target] ? Math.Min(scores[target], w) : w,
+                        Aggregate.Max => touched[target] ? Math.Max(scores[target], w) : w,
+                        _ => scores[target] + w,
+                    };
+                    touched[target] = true;
+                }
             }
         }
 
-        for (int t = 0; t < scores.Length; t++)
+        for (int r = 0; r < rows; r++)
         {
-            if (Aggregate == Aggregate.Average)
+            for (int k = 0; k < t; k++)
             {
-                scores[t] /= Roots.Length;
-            }
+                int i = (r * t) + k;
+                if (Aggregate == Aggregate.Average)
+                {
+                    scores[i] /= Roots.Length;
+                }
 
-            scores[t] += t < BaseValues.Length ? BaseValues[t] : 0;
+                scores[i] += k < BaseValues.Length ? BaseValues[k] : 0;
+            }
         }
     }
+
+    private bool Branch(ref FlatNode n, double x, int node) => double.IsNaN(x)
+        ? n.MissingTrue || n.Mode == BranchMode.Neq
+        : n.Mode switch
+        {
+            BranchMode.Lt => x < n.Split,
+            BranchMode.Gte => x >= n.Split,
+            BranchMode.Gt => x > n.Split,
+            BranchMode.Eq => x == n.Split,
+            BranchMode.Neq => x != n.Split,
+            _ => Members[node]!.Contains(x),
+        };
 }
 
 /// <summary>The post transforms of the ONNX ML linear and tree operators.</summary>
@@ -170,6 +207,26 @@ internal static class PostTransform
         4 => "PROBIT",
         _ => "?" + code,
     };
+
+    /// <summary>
+    /// A binary classifier with one score column: the two class scores are [1 − p, p] under LOGISTIC and
+    /// [−s, s] (then the transform) otherwise; the second class wins when the raw score is positive.
+    /// </summary>
+    public static int ApplyBinary(string transform, double raw, Span<double> scores)
+    {
+        if (transform == "LOGISTIC")
+        {
+            double p = Logistic(raw);
+            (scores[0], scores[1]) = (1 - p, p);
+        }
+        else
+        {
+            (scores[0], scores[1]) = (-raw, raw);
+            Apply(transform, scores);
+        }
+
+        return raw > 0 ? 1 : 0;
+    }
 
     public static double Logistic(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 
