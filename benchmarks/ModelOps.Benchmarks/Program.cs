@@ -9,5 +9,10 @@ if (args.Length > 0 && args[0] == "onnx-vs-ort")
     return OnnxVersusOrt.Run(root);
 }
 
+if (args.Length > 0 && args[0] == "drift-profile")
+{
+    return DriftProfiling.Run();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkModels).Assembly).Run(args);
 return 0;

@@ -116,3 +116,32 @@ internal static class Python
         return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException("python failed: " + error);
     }
 }
+
+/// <summary>Profiles give the same PSI as the direct computation.</summary>
+public sealed class DriftProfileTests
+{
+    [Fact]
+    public void Numeric_profile_counts_and_psi_equal_the_direct_computation()
+    {
+        var random = new Random(5);
+        double[] reference = Enumerable.Range(0, 5000).Select(_ => Math.Round(random.NextDouble() * 50)).ToArray();
+        double[] current = Enumerable.Range(0, 3000).Select(_ => Math.Round(random.NextDouble() * 60)).ToArray();
+
+        NumericProfile profile = NumericProfile.FromReference("x", reference);
+        long[] counts = profile.Count(current);
+
+        counts.Should().Equal(PopulationStability.Counts(current, profile.Edges));
+        profile.Psi(counts).Should().Be(PopulationStability.Index(PopulationStability.Counts(reference, profile.Edges), counts));
+        counts.Sum().Should().Be(3000);
+    }
+
+    [Fact]
+    public void Categorical_profile_handles_categories_only_one_side_has()
+    {
+        CategoricalProfile profile = CategoricalProfile.FromReference("c", ["a", "a", "b"]);
+
+        double psi = profile.Psi(new Dictionary<string, long> { ["a"] = 1, ["c"] = 2 });
+
+        psi.Should().BeApproximately(PopulationStability.Index([2, 1, 0], [1, 0, 2]), 1e-15);
+    }
+}
