@@ -40,12 +40,24 @@ public sealed class AuditChain
         };
     }
 
+    /// <summary>The sealed head marker for a log that ends with <paramref name="last"/>.</summary>
+    public AuditHead HeadOf(AuditEntry last)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        return new AuditHead(last.Sequence, last.Hash, HeadSeal(last.Model, last.Sequence, last.Hash));
+    }
+
+    private string HeadSeal(string model, long sequence, string hash) => Convert.ToHexStringLower(HMACSHA256.HashData(
+        _key, System.Text.Encoding.UTF8.GetBytes($"audit-head\n{model}\n{sequence.ToString(CultureInfo.InvariantCulture)}\n{hash}")));
+
     /// <summary>
     /// Checks a model's entries in stored order and reports the first that breaks the chain: a sequence
     /// number out of place (deleted, inserted or reordered entries), a previous-hash that does not match the
     /// entry before, a hash that does not match the content (edited), or a seal that does not match (forged).
     /// </summary>
-    public AuditVerification Verify(string model, IReadOnlyList<AuditEntry> entries)
+    /// When <paramref name="head"/> is given, a log that does not end at the sealed head (its last entries deleted) is broken
+    /// at the position after its last entry.
+    public AuditVerification Verify(string model, IReadOnlyList<AuditEntry> entries, AuditHead? head = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         string previousHash = string.Empty;
@@ -84,6 +96,21 @@ public sealed class AuditChain
             }
 
             previousHash = entry.Hash;
+        }
+
+        if (head is not null)
+        {
+            long lastSequence = entries.Count == 0 ? 0 : entries[^1].Sequence;
+            if (!FixedTimeEquals(head.Seal, HeadSeal(model, head.Sequence, head.Hash)))
+            {
+                return new AuditVerification(model, entries.Count, false, head.Sequence, entries.Count, "the log's head marker does not match the audit key (forged)");
+            }
+
+            if (head.Sequence != lastSequence || !FixedTimeEquals(head.Hash, previousHash))
+            {
+                return new AuditVerification(model, entries.Count, false, lastSequence + 1, entries.Count,
+                    $"the log ends at sequence {lastSequence} but its head marker says {head.Sequence} (the last entries were deleted)");
+            }
         }
 
         return new AuditVerification(model, entries.Count, true, null, null, null);

@@ -20,5 +20,13 @@ public sealed record AuditEntry(
     string Hash,
     string Hmac);
 
+/// <summary>
+/// The log's head marker, kept apart from the entries (on the model's row) and rewritten with every append:
+/// the last entry's sequence and hash, sealed with the audit key under a different label than entries. A
+/// log whose tail was deleted no longer ends where its head says, and the seal of an older head was never
+/// stored anywhere, so it cannot be put back.
+/// </summary>
+public sealed record AuditHead(long Sequence, string Hash, string Seal);
+
 /// <summary>What <see cref="AuditChain.Verify"/> found: intact, or the first entry where the chain breaks and why.</summary>
 public sealed record AuditVerification(string Model, int EntriesChecked, bool Intact, long? BrokenAtSequence, int? BrokenAtPosition, string? Problem);

@@ -127,10 +127,11 @@ public sealed class ModelRegistry(
 
         string? expected = ifMatch ?? current?.ETag;
         string before = current is null ? string.Empty : Describe(alias, current.Version);
-        return await AppendAsync(model, head => store.SetAliasAsync(
-            model, alias, version, expected,
-            audit.Next(head, model, "alias", principal, reason, clock.GetUtcNow(), before, Describe(alias, version)),
-            cancellationToken), $"Alias '{alias}' of '{model}' was moved by someone else; read it again.", cancellationToken);
+        return await AppendAsync(model, head =>
+        {
+            AuditEntry entry = audit.Next(head, model, "alias", principal, reason, clock.GetUtcNow(), before, Describe(alias, version));
+            return store.SetAliasAsync(model, alias, version, expected, entry, audit.HeadOf(entry), cancellationToken);
+        }, $"Alias '{alias}' of '{model}' was moved by someone else; read it again.", cancellationToken);
     }
 
     /// <summary>Moves a version to <paramref name="status"/> (archive, restore, retire); refuses while an alias points at it.</summary>
@@ -147,10 +148,11 @@ public sealed class ModelRegistry(
             throw new VersionInUseException(model, version, alias.Alias);
         }
 
-        StoredVersion updated = await AppendAsync(model, head => store.UpdateVersionStatusAsync(
-            next, stored.ETag,
-            audit.Next(head, model, "status", principal, reason, clock.GetUtcNow(), $"version {version} {stored.Version.Status}", $"version {version} {status}"),
-            cancellationToken), $"Version {version} of '{model}' changed meanwhile; read it again.", cancellationToken);
+        StoredVersion updated = await AppendAsync(model, head =>
+        {
+            AuditEntry entry = audit.Next(head, model, "status", principal, reason, clock.GetUtcNow(), $"version {version} {stored.Version.Status}", $"version {version} {status}");
+            return store.UpdateVersionStatusAsync(next, stored.ETag, entry, audit.HeadOf(entry), cancellationToken);
+        }, $"Version {version} of '{model}' changed meanwhile; read it again.", cancellationToken);
         return updated.Version;
     }
 
@@ -206,8 +208,11 @@ public sealed class ModelRegistry(
         await store.ReadAuditAsync(RegistryNames.Check(model, "model"), cancellationToken);
 
     /// <summary>Checks the model's audit chain and reports the first broken entry.</summary>
-    public async Task<AuditVerification> VerifyAuditAsync(string model, CancellationToken cancellationToken) =>
-        audit.Verify(model, await ReadAuditAsync(model, cancellationToken));
+    public async Task<AuditVerification> VerifyAuditAsync(string model, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AuditEntry> entries = await ReadAuditAsync(model, cancellationToken);
+        return audit.Verify(model, entries, await store.GetAuditHeadAsync(model, cancellationToken));
+    }
 
     /// <summary>The artifact of a version, checked against its recorded SHA-256.</summary>
     public async Task<byte[]> ReadArtifactAsync(string model, int version, CancellationToken cancellationToken)
@@ -247,10 +252,9 @@ public sealed class ModelRegistry(
             : existing with { LatestVersion = Math.Max(existing.LatestVersion, version.Version) };
         await AppendAsync(version.Model, async head =>
         {
-            await store.CommitVersionAsync(model, version, pendingETag,
-                audit.Next(head, version.Model, "register", principal, reason, clock.GetUtcNow(), string.Empty,
-                    $"version {version.Version} sha256:{version.ArtifactSha256} bytes:{version.ArtifactBytes.ToString(CultureInfo.InvariantCulture)}"),
-                cancellationToken);
+            AuditEntry entry = audit.Next(head, version.Model, "register", principal, reason, clock.GetUtcNow(), string.Empty,
+                $"version {version.Version} sha256:{version.ArtifactSha256} bytes:{version.ArtifactBytes.ToString(CultureInfo.InvariantCulture)}");
+            await store.CommitVersionAsync(model, version, pendingETag, entry, audit.HeadOf(entry), cancellationToken);
             return true;
         }, $"Version {version.Version} of '{version.Model}' is being registered by someone else.", cancellationToken);
     }

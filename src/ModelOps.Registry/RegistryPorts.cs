@@ -5,7 +5,7 @@ public sealed record StoredVersion(ModelVersion Version, bool Committed, string 
 
 /// <summary>
 /// Where the registry keeps metadata, aliases and the audit log. Every method that takes an
-/// <see cref="AuditEntry"/> writes it atomically with the change it records, and fails with
+/// <see cref="AuditEntry"/> writes it, and replaces the log's <see cref="AuditHead"/>, atomically with the change it records, and fails with
 /// <see cref="StoreConflictException"/> (kind <see cref="StoreConflictKind.AuditSequenceTaken"/>) when that
 /// sequence number is taken, or (kind <see cref="StoreConflictKind.Precondition"/>) when the subject
 /// changed since it was read. Only committed versions are ever returned by the listing methods.
@@ -32,10 +32,10 @@ public interface IRegistryStore
     Task<StoredVersion> AddPendingVersionAsync(ModelVersion version, CancellationToken cancellationToken);
 
     /// <summary>Atomically: makes the pending version visible (if its row still has <paramref name="pendingETag"/>), writes the model row, and appends the audit entry.</summary>
-    Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, CancellationToken cancellationToken);
+    Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken);
 
     /// <summary>Atomically: writes the version's new status if its row still has <paramref name="etag"/>, and appends the audit entry.</summary>
-    Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, CancellationToken cancellationToken);
+    Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken);
 
     Task<AliasPointer?> GetAliasAsync(string model, string alias, CancellationToken cancellationToken);
 
@@ -45,9 +45,12 @@ public interface IRegistryStore
     /// Atomically: points the alias at <paramref name="version"/> if it still has <paramref name="ifMatch"/>
     /// (null: only if the alias does not exist yet), and appends the audit entry.
     /// </summary>
-    Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, CancellationToken cancellationToken);
+    Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken);
 
     Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken);
+
+    /// <summary>The head marker written with the last append (null before the first).</summary>
+    Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken);
 
     /// <summary>The model's audit entries in stored order.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(string model, CancellationToken cancellationToken);

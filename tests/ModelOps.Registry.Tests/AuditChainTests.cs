@@ -86,6 +86,40 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public void Deleting_the_last_entries_is_caught_by_the_head_marker()
+    {
+        List<AuditEntry> log = Log(5);
+        AuditHead head = Chain.HeadOf(log[^1]);
+        log.RemoveRange(3, 2);
+
+        AuditVerification result = Chain.Verify("churn", log, head);
+
+        result.Should().Match<AuditVerification>(r => !r.Intact && r.BrokenAtPosition == 3 && r.BrokenAtSequence == 4);
+        result.Problem.Should().Contain("deleted");
+    }
+
+    [Fact]
+    public void A_head_marker_moved_back_without_the_key_is_caught()
+    {
+        List<AuditEntry> log = Log(5);
+        log.RemoveAt(4);
+        AuditHead forged = new AuditChain(new byte[32]).HeadOf(log[^1]);
+
+        AuditVerification result = Chain.Verify("churn", log, forged);
+
+        result.Intact.Should().BeFalse();
+        result.Problem.Should().Contain("head marker");
+    }
+
+    [Fact]
+    public void Intact_log_matches_its_head_marker()
+    {
+        List<AuditEntry> log = Log(3);
+
+        Chain.Verify("churn", log, Chain.HeadOf(log[^1])).Intact.Should().BeTrue();
+    }
+
+    [Fact]
     public void A_key_shorter_than_32_bytes_is_refused()
     {
         Action act = () => _ = new AuditChain(new byte[16]);

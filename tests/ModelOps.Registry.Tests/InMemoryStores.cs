@@ -11,6 +11,7 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
     private readonly Dictionary<(string, int), StoredVersion> _versions = [];
     private readonly Dictionary<(string, string), AliasPointer> _aliases = [];
     private readonly Dictionary<string, List<AuditEntry>> _audit = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AuditHead> _heads = new(StringComparer.Ordinal);
     private long _etag;
 
     public List<AuditEntry> AuditOf(string model)
@@ -84,7 +85,7 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
         }
     }
 
-    public Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, CancellationToken cancellationToken)
+    public Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -93,11 +94,12 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
             _versions[(version.Model, version.Version)] = new StoredVersion(version, true, NextETag());
             _models[model.Name] = model;
             AuditOf(entry.Model).Add(entry);
+            _heads[entry.Model] = head;
             return Task.CompletedTask;
         }
     }
 
-    public Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, CancellationToken cancellationToken)
+    public Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -106,6 +108,7 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
             var stored = new StoredVersion(version, true, NextETag());
             _versions[(version.Model, version.Version)] = stored;
             AuditOf(entry.Model).Add(entry);
+            _heads[entry.Model] = head;
             return Task.FromResult(stored);
         }
     }
@@ -126,7 +129,7 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
         }
     }
 
-    public Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, CancellationToken cancellationToken)
+    public Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -140,6 +143,7 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
             var pointer = new AliasPointer(model, alias, version, NextETag(), entry.At);
             _aliases[(model, alias)] = pointer;
             AuditOf(model).Add(entry);
+            _heads[model] = head;
             return Task.FromResult(pointer);
         }
     }
@@ -149,6 +153,14 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
         lock (_gate)
         {
             return Task.FromResult(AuditOf(model).LastOrDefault());
+        }
+    }
+
+    public Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_heads.GetValueOrDefault(model));
         }
     }
 

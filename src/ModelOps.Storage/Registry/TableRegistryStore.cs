@@ -88,21 +88,21 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
             ?? throw new StoreConflictException(StoreConflictKind.Precondition, "The pending version row disappeared.");
     }
 
-    public async Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, CancellationToken cancellationToken)
+    public async Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(version);
-        await SubmitAsync(entry,
+        await SubmitAsync(entry, head,
         [
-            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ModelRowOf(model)),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, WithHead(ModelRowOf(model), head)),
             new TableTransactionAction(TableTransactionActionType.UpdateReplace, VersionRow(version, Committed), new ETag(pendingETag)),
         ], cancellationToken);
     }
 
-    public async Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, CancellationToken cancellationToken)
+    public async Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
-        await SubmitAsync(entry, [new TableTransactionAction(TableTransactionActionType.UpdateReplace, VersionRow(version, Committed), new ETag(etag))], cancellationToken);
+        await SubmitAsync(entry, head, [new TableTransactionAction(TableTransactionActionType.UpdateReplace, VersionRow(version, Committed), new ETag(etag))], cancellationToken);
         return await GetVersionAsync(version.Model, version.Version, cancellationToken)
             ?? throw new StoreConflictException(StoreConflictKind.Precondition, "The version row disappeared.");
     }
@@ -116,7 +116,7 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
     public async Task<IReadOnlyList<AliasPointer>> ListAliasesAsync(string model, CancellationToken cancellationToken) =>
         (await QueryAsync(RangeFilter(model, AliasPrefix), cancellationToken)).Select(ReadAlias).ToArray();
 
-    public async Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, CancellationToken cancellationToken)
+    public async Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var row = new TableEntity(model, AliasKey(alias))
@@ -126,7 +126,7 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
             ["UpdatedAt"] = entry.At,
             ["AuditSequence"] = entry.Sequence,
         };
-        await SubmitAsync(entry,
+        await SubmitAsync(entry, head,
         [
             ifMatch is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, row)
@@ -141,13 +141,26 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
     public async Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken) =>
         (await ReadAuditAsync(model, cancellationToken)).LastOrDefault();
 
+    public async Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken) =>
+        await GetAsync(model, ModelRow, cancellationToken) is { } row && row.GetInt64("AuditHeadSequence") is long sequence
+            ? new AuditHead(sequence, row.GetString("AuditHeadHash") ?? string.Empty, row.GetString("AuditHeadSeal") ?? string.Empty)
+            : null;
+
     public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(string model, CancellationToken cancellationToken) =>
         (await QueryAsync(RangeFilter(model, AuditPrefix), cancellationToken)).Select(ReadAudit).ToArray();
 
-    /// <summary>Submits <paramref name="actions"/> plus the audit entry's insert as one transaction, translating which part lost.</summary>
-    private async Task SubmitAsync(AuditEntry entry, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits <paramref name="actions"/>, the audit entry's insert and the head marker on the model row as one
+    /// transaction, translating which part lost.
+    /// </summary>
+    private async Task SubmitAsync(AuditEntry entry, AuditHead head, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         TableClient client = await TableAsync(cancellationToken);
+        if (!actions.Any(a => a.Entity.RowKey == ModelRow))
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, WithHead(new TableEntity(entry.Model, ModelRow), head), ETag.All));
+        }
+
         int auditIndex = actions.Count;
         actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(entry)));
         try
@@ -197,6 +210,14 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
         ["LatestVersion"] = model.LatestVersion,
         ["CreatedAt"] = model.CreatedAt,
     };
+
+    private static TableEntity WithHead(TableEntity modelRow, AuditHead head)
+    {
+        modelRow["AuditHeadSequence"] = head.Sequence;
+        modelRow["AuditHeadHash"] = head.Hash;
+        modelRow["AuditHeadSeal"] = head.Seal;
+        return modelRow;
+    }
 
     private static Model ReadModel(TableEntity row) => new(
         row.GetString("Name") ?? row.PartitionKey,

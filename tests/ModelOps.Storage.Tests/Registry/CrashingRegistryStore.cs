@@ -47,26 +47,28 @@ internal sealed class CrashingRegistryStore(IRegistryStore inner, string crashBe
         return inner.AddPendingVersionAsync(version, cancellationToken);
     }
 
-    public Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, CancellationToken cancellationToken)
+    public Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         Step(nameof(CommitVersionAsync));
-        return inner.CommitVersionAsync(model, version, pendingETag, entry, cancellationToken);
+        return inner.CommitVersionAsync(model, version, pendingETag, entry, head, cancellationToken);
     }
 
-    public Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, CancellationToken cancellationToken) =>
-        inner.UpdateVersionStatusAsync(version, etag, entry, cancellationToken);
+    public Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken) =>
+        inner.UpdateVersionStatusAsync(version, etag, entry, head, cancellationToken);
 
     public Task<AliasPointer?> GetAliasAsync(string model, string alias, CancellationToken cancellationToken) => inner.GetAliasAsync(model, alias, cancellationToken);
 
     public Task<IReadOnlyList<AliasPointer>> ListAliasesAsync(string model, CancellationToken cancellationToken) => inner.ListAliasesAsync(model, cancellationToken);
 
-    public Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, CancellationToken cancellationToken)
+    public Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         Step(nameof(SetAliasAsync));
-        return inner.SetAliasAsync(model, alias, version, ifMatch, entry, cancellationToken);
+        return inner.SetAliasAsync(model, alias, version, ifMatch, entry, head, cancellationToken);
     }
 
     public Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken) => inner.GetLastAuditEntryAsync(model, cancellationToken);
+
+    public Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken) => inner.GetAuditHeadAsync(model, cancellationToken);
 
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(string model, CancellationToken cancellationToken) => inner.ReadAuditAsync(model, cancellationToken);
 }

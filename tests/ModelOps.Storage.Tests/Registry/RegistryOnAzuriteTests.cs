@@ -38,6 +38,7 @@ public sealed class RegistryOnAzuriteTests(AzuriteFixture azurite, ITestOutputHe
     [InlineData("delete", 1, 3)]
     [InlineData("reorder", 1, 3)]
     [InlineData("insert", 2, 3)]
+    [InlineData("delete-last", 4, 5)]
     public async Task Verify_reports_the_first_broken_entry_after_tampering_in_the_table(string tampering, int position, long sequence)
     {
         var h = new RegistryHarness(azurite);
@@ -63,6 +64,9 @@ public sealed class RegistryOnAzuriteTests(AzuriteFixture azurite, ITestOutputHe
                 TableEntity second = Copy(rows[2], rows[1].RowKey), third = Copy(rows[1], rows[2].RowKey);
                 await h.Table.UpdateEntityAsync(second, ETag.All, TableUpdateMode.Replace);
                 await h.Table.UpdateEntityAsync(third, ETag.All, TableUpdateMode.Replace);
+                break;
+            case "delete-last":
+                await h.Table.DeleteEntityAsync("churn", rows[^1].RowKey);
                 break;
             case "insert":
                 AuditEntry previous = (await h.Store.ReadAuditAsync("churn", default))[1];
