@@ -102,6 +102,7 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
         JsonElement details = await _http.GetFromJsonAsync<JsonElement>("/api/models/churn");
         details.GetProperty("aliases")[0].GetProperty("version").GetInt32().Should().Be(2);
         (await _http.GetFromJsonAsync<JsonElement>("/api/models?tag=churn")).GetArrayLength().Should().Be(1);
+        (await _http.GetFromJsonAsync<JsonElement>("/api/models/churn/card")).TryGetProperty("intendedUse", out _).Should().BeTrue();
     }
 
     [Theory]
