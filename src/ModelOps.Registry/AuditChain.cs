@@ -27,11 +27,18 @@ public sealed class AuditChain
     }
 
     /// <summary>The entry that follows <paramref name="previous"/> (null when the log is empty).</summary>
-    public AuditEntry Next(AuditEntry? previous, string model, string action, string principal, string reason, DateTimeOffset at, string before, string after)
+    public AuditEntry Next(AuditEntry? previous, string model, string action, string principal, string reason, DateTimeOffset at, string before, string after) =>
+        Next(previous?.Sequence ?? 0, previous?.Hash ?? string.Empty, model, action, principal, reason, at, before, after);
+
+    /// <summary>The entry that follows the log's <paramref name="head"/> (null when the log is empty).</summary>
+    public AuditEntry Next(AuditHead? head, string model, string action, string principal, string reason, DateTimeOffset at, string before, string after) =>
+        Next(head?.Sequence ?? 0, head?.Hash ?? string.Empty, model, action, principal, reason, at, before, after);
+
+    private AuditEntry Next(long previousSequence, string previousHash, string model, string action, string principal, string reason, DateTimeOffset at, string before, string after)
     {
         var unsealed = new AuditEntry(
-            (previous?.Sequence ?? 0) + 1, model, action, principal, reason, at.ToUniversalTime(), before, after,
-            previous?.Hash ?? string.Empty, string.Empty, string.Empty);
+            previousSequence + 1, model, action, principal, reason, at.ToUniversalTime(), before, after,
+            previousHash, string.Empty, string.Empty);
         byte[] canonical = Canonical(unsealed);
         return unsealed with
         {

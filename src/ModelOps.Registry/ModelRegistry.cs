@@ -24,6 +24,8 @@ namespace ModelOps.Registry;
 /// leaves a complete, servable version; a retry finds it committed with the same artifact and only moves the
 /// alias.</item>
 /// </list>
+/// <para>A retry without an explicit version number takes the next free number; a pending row left by the
+/// crashed attempt stays invisible.</para>
 /// </remarks>
 public sealed class ModelRegistry(
     IRegistryStore store,
@@ -259,11 +261,12 @@ public sealed class ModelRegistry(
         }, $"Version {version.Version} of '{version.Model}' is being registered by someone else.", cancellationToken);
     }
 
-    private async Task<T> AppendAsync<T>(string model, Func<AuditEntry?, Task<T>> write, string lostRace, CancellationToken cancellationToken)
+    private async Task<T> AppendAsync<T>(string model, Func<AuditHead?, Task<T>> write, string lostRace, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
-            AuditEntry? head = await store.GetLastAuditEntryAsync(model, cancellationToken);
+            // The head marker names the last entry, so appending never reads the whole log.
+            AuditHead? head = await store.GetAuditHeadAsync(model, cancellationToken);
             try
             {
                 return await write(head);

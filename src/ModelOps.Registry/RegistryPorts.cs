@@ -47,8 +47,6 @@ public interface IRegistryStore
     /// </summary>
     Task<AliasPointer> SetAliasAsync(string model, string alias, int version, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken);
 
-    Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken);
-
     /// <summary>The head marker written with the last append (null before the first).</summary>
     Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken);
 

@@ -148,14 +148,6 @@ internal sealed class InMemoryRegistryStore : IRegistryStore
         }
     }
 
-    public Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            return Task.FromResult(AuditOf(model).LastOrDefault());
-        }
-    }
-
     public Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken)
     {
         lock (_gate)

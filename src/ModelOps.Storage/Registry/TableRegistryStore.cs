@@ -138,9 +138,6 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
             ?? throw new StoreConflictException(StoreConflictKind.Precondition, "The alias disappeared.");
     }
 
-    public async Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken) =>
-        (await ReadAuditAsync(model, cancellationToken)).LastOrDefault();
-
     public async Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken) =>
         await GetAsync(model, ModelRow, cancellationToken) is { } row && row.GetInt64("AuditHeadSequence") is long sequence
             ? new AuditHead(sequence, row.GetString("AuditHeadHash") ?? string.Empty, row.GetString("AuditHeadSeal") ?? string.Empty)

@@ -66,8 +66,6 @@ internal sealed class CrashingRegistryStore(IRegistryStore inner, string crashBe
         return inner.SetAliasAsync(model, alias, version, ifMatch, entry, head, cancellationToken);
     }
 
-    public Task<AuditEntry?> GetLastAuditEntryAsync(string model, CancellationToken cancellationToken) => inner.GetLastAuditEntryAsync(model, cancellationToken);
-
     public Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken) => inner.GetAuditHeadAsync(model, cancellationToken);
 
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(string model, CancellationToken cancellationToken) => inner.ReadAuditAsync(model, cancellationToken);
