@@ -14,5 +14,11 @@ if (args.Length > 0 && args[0] == "drift-profile")
     return DriftProfiling.Run();
 }
 
+// `fit-vs-sklearn DATA.csv`: trainer fit times against scikit-learn on the same matrix (ratios).
+if (args.Length > 1 && args[0] == "fit-vs-sklearn")
+{
+    return FitVersusSklearn.Run(args[1]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkModels).Assembly).Run(args);
 return 0;

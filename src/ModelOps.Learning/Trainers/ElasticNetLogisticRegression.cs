@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace ModelOps.Learning.Trainers;
 
 /// <summary>
@@ -171,16 +172,18 @@ public static class ElasticNetLogisticRegression
         double[] r = (double[])residual.Clone(); // r = z − η for the current (w, b)
         double sumWeights = weights.Sum();
         var curvature = new double[p];
+        var weighted = new double[p][];
         for (int j = 0; j < p; j++)
         {
             double[] col = columns[j];
-            double s = 0;
+            var wc = new double[n];
             for (int i = 0; i < n; i++)
             {
-                s += weights[i] * col[i] * col[i];
+                wc[i] = weights[i] * col[i];
             }
 
-            curvature[j] = (c * s) + l2;
+            weighted[j] = wc;
+            curvature[j] = (c * Dot(wc, col)) + l2;
         }
 
         bool fullSweep = true;
@@ -214,22 +217,14 @@ public static class ElasticNetLogisticRegression
                 }
 
                 double[] col = columns[j];
-                double g = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    g += weights[i] * col[i] * r[i];
-                }
+                double g = Dot(weighted[j], r);
 
                 double rho = (c * g) + ((curvature[j] - l2) * w[j]);
                 double updated = SoftThreshold(rho, l1) / curvature[j];
                 double delta = updated - w[j];
                 if (delta != 0)
                 {
-                    for (int i = 0; i < n; i++)
-                    {
-                        r[i] -= col[i] * delta;
-                    }
-
+                    SubtractScaled(r, col, delta);
                     w[j] = updated;
                     maxChange = Math.Max(maxChange, Math.Abs(delta));
                 }
@@ -246,6 +241,39 @@ public static class ElasticNetLogisticRegression
         }
 
         return (w, b);
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        var acc = Vector<double>.Zero;
+        int i = 0;
+        for (; i <= a.Length - Vector<double>.Count; i += Vector<double>.Count)
+        {
+            acc += new Vector<double>(a, i) * new Vector<double>(b, i);
+        }
+
+        double sum = Vector.Sum(acc);
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    private static void SubtractScaled(double[] r, double[] col, double delta)
+    {
+        var d = new Vector<double>(delta);
+        int i = 0;
+        for (; i <= r.Length - Vector<double>.Count; i += Vector<double>.Count)
+        {
+            (new Vector<double>(r, i) - (new Vector<double>(col, i) * d)).CopyTo(r, i);
+        }
+
+        for (; i < r.Length; i++)
+        {
+            r[i] -= col[i] * delta;
+        }
     }
 
     private static double SoftThreshold(double value, double threshold) =>
