@@ -210,4 +210,22 @@ public sealed class OracleAgreementTests
 
         AssertAgree(model, new Dictionary<string, Tensor> { ["C"] = Tensor.FromStrings(colors, 5, 1), ["X"] = x });
     }
+    [Fact]
+    public void LabelEncoder_opset1_maps_strings_to_indices_and_back()
+    {
+        var classes = new[] { "red", "green", "blue" };
+        OnnxModelBuilder model = Ml(1)
+            .Input("C", TensorElementType.String, -1)
+            .Input("K", TensorElementType.Int64, -1)
+            .Output("codes", TensorElementType.Int64, -1)
+            .Output("names", TensorElementType.String, -1)
+            .Node("LabelEncoder", ["C"], ["codes"], "ai.onnx.ml", null, ("classes_strings", classes), ("default_int64", -7L))
+            .Node("LabelEncoder", ["K"], ["names"], "ai.onnx.ml", null, ("classes_strings", classes), ("default_string", "none"));
+
+        AssertAgree(model, new Dictionary<string, Tensor>
+        {
+            ["C"] = Tensor.FromStrings(["blue", "mauve", "red", "green"], 4),
+            ["K"] = Tensor.FromInt64s([2, 0, 5, -1], 4),
+        });
+    }
 }
