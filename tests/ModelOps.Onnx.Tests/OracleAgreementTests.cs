@@ -228,4 +228,16 @@ public sealed class OracleAgreementTests
             ["K"] = Tensor.FromInt64s([2, 0, 5, -1], 4),
         });
     }
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void LabelEncoder_float_keys_match_negative_zero_and_nan(int opset)
+    {
+        OnnxModelBuilder model = Ml(opset)
+            .Input("X", F, -1)
+            .Output("Y", TensorElementType.Int64, -1)
+            .Node("LabelEncoder", ["X"], ["Y"], "ai.onnx.ml", null, ("keys_floats", new[] { 0f, 1.5f, float.NaN }), ("values_int64s", new long[] { 5, 6, 7 }), ("default_int64", -1L));
+
+        AssertAgree(model, new Dictionary<string, Tensor> { ["X"] = Tensor.FromFloats([-0f, 0f, 1.5f, float.NaN, 2f], 5) });
+    }
 }
