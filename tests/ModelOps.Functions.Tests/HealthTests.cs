@@ -13,7 +13,7 @@ public sealed class HealthTests
     [InlineData("Pipelines")]
     public async Task App_starts_as_a_custom_handler_and_reports_healthy(string appFolder)
     {
-        await using FunctionAppProcess app = await FunctionAppProcess.StartAsync(FunctionAppProcess.BuildOutputOf(appFolder));
+        await using FunctionAppProcess app = await FunctionAppProcess.StartAsync(FunctionAppProcess.BuildOutputOf(appFolder), AppSettings.Minimal);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
 
         using HttpResponseMessage response = await http.GetAsync(new Uri("/api/health", UriKind.Relative));

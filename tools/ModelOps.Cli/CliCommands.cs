@@ -10,6 +10,7 @@ internal static class CliCommands
         yield return UpCommand.Create();
         yield return OnnxCommands.Create();
         yield return DemoDataCommand.Create();
+        yield return ModelsCommands.Create();
         yield return DriftCommand.Create();
     }
 }

@@ -1,0 +1,61 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ModelOps.Registry;
+using ModelOps.Storage.Registry;
+using ModelOps.Storage.Tables;
+
+namespace ModelOps.Hosting.Registry;
+
+/// <summary>Registers the model registry on Azure Storage (connection string <c>AzureWebJobsStorage</c>) with validated settings.</summary>
+public static class RegistryServices
+{
+    /// <summary>The setting that holds the storage connection string.</summary>
+    public const string ConnectionSetting = "AzureWebJobsStorage";
+
+    /// <summary>
+    /// Adds <see cref="ModelRegistry"/> and its adapters. Settings: <c>Registry__AuditKey</c> (base64, ≥ 32 bytes,
+    /// required), <c>Registry__MaxArtifactBytes</c>, <c>Registry__TableName</c>, <c>Registry__ArtifactContainer</c>;
+    /// they are validated when the app starts.
+    /// </summary>
+    public static IServiceCollection AddModelRegistry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidation>();
+        services.AddOptions<RegistryStorageOptions>().Bind(configuration.GetSection(RegistryOptions.Section))
+            .Validate(o => IsTableName(o.TableName), "Registry:TableName must be 3-63 letters and digits, starting with a letter.")
+            .Validate(o => IsContainerName(o.ArtifactContainer), "Registry:ArtifactContainer must be 3-63 lowercase letters, digits and single hyphens.")
+            .ValidateOnStart();
+        services.AddSingleton<IProblemMapping, RegistryProblemMapping>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RegistryOptions>>().Value);
+        services.AddSingleton<IRegistryStore>(sp => new TableRegistryStore(
+            new TableClient(ConnectionString(configuration), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value.TableName)));
+        services.AddSingleton<IArtifactStore>(sp => new BlobArtifactStore(
+            new BlobContainerClient(ConnectionString(configuration), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value.ArtifactContainer)));
+        services.AddSingleton<IModelArtifactValidator>(sp => new OnnxArtifactValidator(sp.GetRequiredService<RegistryOptions>()));
+        services.AddSingleton(sp => new AuditChain(sp.GetRequiredService<RegistryOptions>().AuditKeyBytes()));
+        services.AddSingleton<ModelRegistry>();
+        return services;
+    }
+
+    private static string ConnectionString(IConfiguration configuration) =>
+        configuration[ConnectionSetting] is { Length: > 0 } value ? value : "UseDevelopmentStorage=true";
+
+    private static bool IsTableName(string name) =>
+        name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
+
+    private static bool IsContainerName(string name) =>
+        name.Length is >= 3 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+        && name[0] != '-' && name[^1] != '-' && !name.Contains("--", StringComparison.Ordinal);
+
+    private sealed class RegistryOptionsValidation : IValidateOptions<RegistryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RegistryOptions options)
+        {
+            IReadOnlyList<string> problems = options.Problems();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}
