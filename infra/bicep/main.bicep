@@ -28,6 +28,11 @@ param maximumScale int = 10
 @minLength(44)
 param approvalLinkSigningKey string
 
+@description('The key that seals the model registry\'s audit log (at least 32 random bytes, base64). Stored only in Key Vault.')
+@secure()
+@minLength(44)
+param registryAuditKey string
+
 @description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
 param keyVaultAdminObjectId string = ''
 
@@ -69,6 +74,7 @@ module vault 'modules/keyvault.bicep' = {
     readerPrincipalId: identity.outputs.principalId
     adminObjectId: keyVaultAdminObjectId
     approvalLinkSigningKey: approvalLinkSigningKey
+    registryAuditKey: registryAuditKey
   }
 }
 
@@ -80,6 +86,7 @@ var sharedSettings = {
   queueServiceUri: storage.outputs.queueServiceUri
   tableServiceUri: storage.outputs.tableServiceUri
   signingKeySecretUri: vault.outputs.signingKeySecretUri
+  auditKeySecretUri: vault.outputs.auditKeySecretUri
 }
 
 module scoring 'modules/functionapp.bicep' = {

@@ -36,14 +36,7 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private static byte[] Linear(float bias = 0.5f) => new OnnxModelBuilder()
-        .Opset("", 15)
-        .Input("X", TensorElementType.Float, -1, 2).Output("Y", TensorElementType.Float, -1, 1)
-        .Initializer("W", Tensor.FromFloats([0.25f, -1f], 2, 1))
-        .Initializer("B", Tensor.FromFloats([bias], 1))
-        .Node("MatMul", ["X", "W"], ["XW"])
-        .Node("Add", ["XW", "B"], ["Y"])
-        .ToBytes();
+    private static byte[] Linear(float bias = 0.5f) => ModelOps.Testing.TestOnnxModels.Linear(bias);
 
     private Task<HttpResponseMessage> RegisterAsync(string model, byte[] artifact, string metadata = Metadata, string principal = "alice")
     {

@@ -210,4 +210,87 @@ public sealed class OracleAgreementTests
 
         AssertAgree(model, new Dictionary<string, Tensor> { ["C"] = Tensor.FromStrings(colors, 5, 1), ["X"] = x });
     }
+    [Fact]
+    public void LabelEncoder_opset1_maps_strings_to_indices_and_back()
+    {
+        var classes = new[] { "red", "green", "blue" };
+        OnnxModelBuilder model = Ml(1)
+            .Input("C", TensorElementType.String, -1)
+            .Input("K", TensorElementType.Int64, -1)
+            .Output("codes", TensorElementType.Int64, -1)
+            .Output("names", TensorElementType.String, -1)
+            .Node("LabelEncoder", ["C"], ["codes"], "ai.onnx.ml", null, ("classes_strings", classes), ("default_int64", -7L))
+            .Node("LabelEncoder", ["K"], ["names"], "ai.onnx.ml", null, ("classes_strings", classes), ("default_string", "none"));
+
+        AssertAgree(model, new Dictionary<string, Tensor>
+        {
+            ["C"] = Tensor.FromStrings(["blue", "mauve", "red", "green"], 4),
+            ["K"] = Tensor.FromInt64s([2, 0, 5, -1], 4),
+        });
+    }
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void LabelEncoder_float_keys_match_negative_zero_and_nan(int opset)
+    {
+        OnnxModelBuilder model = Ml(opset)
+            .Input("X", F, -1)
+            .Output("Y", TensorElementType.Int64, -1)
+            .Node("LabelEncoder", ["X"], ["Y"], "ai.onnx.ml", null, ("keys_floats", new[] { 0f, 1.5f, float.NaN }), ("values_int64s", new long[] { 5, 6, 7 }), ("default_int64", -1L));
+
+        AssertAgree(model, new Dictionary<string, Tensor> { ["X"] = Tensor.FromFloats([-0f, 0f, 1.5f, float.NaN, 2f], 5) });
+    }
+    [Theory]
+    [InlineData("MAX")]
+    [InlineData("L1")]
+    [InlineData("L2")]
+    public void Normalizer_with_negative_values_and_broadcast_Scaler(string norm)
+    {
+        OnnxModelBuilder model = Ml()
+            .Input("X", F, -1, 3).Output("N", F, -1, 3).Output("S", F, -1, 3)
+            .Node("Normalizer", ["X"], ["N"], "ai.onnx.ml", null, ("norm", norm))
+            .Node("Scaler", ["X"], ["S"], "ai.onnx.ml", null, ("offset", new[] { 0.5f }), ("scale", new[] { -2f }));
+
+        AssertAgree(model, new Dictionary<string, Tensor> { ["X"] = Tensor.FromFloats([-3f, 1f, 2f, -1f, -2f, -0.5f, 0f, 0f, 0f], 3, 3) });
+    }
+
+    private static OnnxModelBuilder TwoTargetStump(string post) => Ml()
+        .Input("X", F, -1, 3).Output("Y", F, -1, 2)
+        .Node("TreeEnsembleRegressor", ["X"], ["Y"], "ai.onnx.ml", null,
+        [
+            ("nodes_treeids", new long[] { 0, 0, 0 }),
+            ("nodes_nodeids", new long[] { 0, 1, 2 }),
+            ("nodes_featureids", new long[] { 0, 0, 0 }),
+            ("nodes_values", new[] { 0.4f, 0f, 0f }),
+            ("nodes_modes", new[] { "BRANCH_LEQ", "LEAF", "LEAF" }),
+            ("nodes_truenodeids", new long[] { 1, 0, 0 }),
+            ("nodes_falsenodeids", new long[] { 2, 0, 0 }),
+            ("target_treeids", new long[] { 0, 0, 0 }),
+            ("target_nodeids", new long[] { 1, 2, 2 }),
+            ("target_ids", new long[] { 0, 0, 1 }),
+            ("target_weights", new[] { 0.3f, 0.9f, 0.0f }),
+            ("n_targets", 2L),
+            ("post_transform", post),
+        ]);
+
+    [Fact]
+    public void TreeEnsembleRegressor_with_softmax_zero()
+    {
+        AssertAgree(TwoTargetStump("SOFTMAX_ZERO"), new Dictionary<string, Tensor> { ["X"] = X() });
+    }
+
+    [Fact]
+    public void TreeEnsembleRegressor_probit_is_the_exact_normal_quantile()
+    {
+        // onnxruntime approximates erfinv (about 1e-4 off here), so PROBIT is checked against the exact
+        // standard-normal quantiles instead: Φ⁻¹(0.3) = −0.5244005127, Φ⁻¹(0.9) = 1.2815515655.
+        Tensor y = OnnxModel.Load(TwoTargetStump("PROBIT").ToBytes()).CreateSession().Run(new Dictionary<string, Tensor> { ["X"] = X() })["Y"];
+        float[] values = y.As<float>();
+
+        for (int r = 0; r < values.Length / 2; r++)
+        {
+            double expected = Rows[r * 3] <= 0.4f ? -0.5244005127080407 : 1.2815515655446004;
+            values[r * 2].Should().BeApproximately((float)expected, 1e-6f, $"row {r}");
+        }
+    }
 }

@@ -9,14 +9,7 @@ internal static class TestModels
     public static readonly byte[] AuditKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
 
     /// <summary>Y = X · w + b for X of shape [N, 2]; <paramref name="bias"/> makes distinct bytes.</summary>
-    public static byte[] Linear(float bias = 0.5f) => new OnnxModelBuilder()
-        .Opset("", 15)
-        .Input("X", TensorElementType.Float, -1, 2).Output("Y", TensorElementType.Float, -1, 1)
-        .Initializer("W", Tensor.FromFloats([0.25f, -1f], 2, 1))
-        .Initializer("B", Tensor.FromFloats([bias], 1))
-        .Node("MatMul", ["X", "W"], ["XW"])
-        .Node("Add", ["XW", "B"], ["Y"])
-        .ToBytes();
+    public static byte[] Linear(float bias = 0.5f) => ModelOps.Testing.TestOnnxModels.Linear(bias);
 
     public static ModelSchema Schema { get; } = new([new TensorSpec("X", "float", [-1, 2])], [new TensorSpec("Y", "float", [-1, 1])]);
 

@@ -89,7 +89,7 @@ public sealed class FunctionAppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+            await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         }
         catch
         {
@@ -102,7 +102,7 @@ public sealed class FunctionAppProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
@@ -120,6 +120,10 @@ public sealed class FunctionAppProcess : IAsyncDisposable
             catch (HttpRequestException) when (stopwatch.Elapsed < timeout)
             {
                 await Task.Delay(25);
+            }
+            catch (TaskCanceledException) when (stopwatch.Elapsed < timeout)
+            {
+                // A slow first answer on a loaded machine: keep polling, as the Functions host does.
             }
         }
     }

@@ -7,30 +7,49 @@ namespace ModelOps.Cli;
 /// <summary>
 /// The local settings of the stack: <c>.modelops/local.settings.json</c>, made on first run from the
 /// repository's <c>local.settings.sample.json</c> with fresh random function and master keys, and kept
-/// (git-ignored) so keys stay stable between runs.
+/// (git-ignored) so keys stay stable between runs. Settings the sample gained since are added on later
+/// runs; secrets the sample leaves empty (names ending in <c>Key</c>) get 32 random bytes, base64.
 /// </summary>
 internal static class LocalSettingsFile
 {
     public static async Task<(string FunctionKey, string MasterKey)> EnsureAsync(StackLayout layout, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.StateFolder);
-        if (!File.Exists(layout.SettingsFile))
+        JsonNode sample = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout.Root, "local.settings.sample.json"), cancellationToken))!;
+        JsonNode settings;
+        if (File.Exists(layout.SettingsFile))
         {
-            JsonNode sample = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout.Root, "local.settings.sample.json"), cancellationToken))!;
-            JsonObject host = sample["Host"] as JsonObject ?? [];
-            sample["Host"] = host;
+            settings = JsonNode.Parse(await File.ReadAllTextAsync(layout.SettingsFile, cancellationToken))!;
+        }
+        else
+        {
+            settings = sample.DeepClone();
+            JsonObject host = settings["Host"] as JsonObject ?? [];
+            settings["Host"] = host;
             host["MasterKey"] = NewKey();
             host["FunctionKeys"] = new JsonObject { ["default"] = NewKey() };
-            await File.WriteAllTextAsync(layout.SettingsFile, sample.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
         }
 
-        JsonNode settings = JsonNode.Parse(await File.ReadAllTextAsync(layout.SettingsFile, cancellationToken))!;
+        JsonObject values = settings["Values"] as JsonObject ?? [];
+        settings["Values"] = values;
+        foreach ((string name, JsonNode? value) in (sample["Values"] as JsonObject) ?? [])
+        {
+            if (values[name] is null || (name.EndsWith("Key", StringComparison.Ordinal) && string.IsNullOrEmpty(values[name]!.GetValue<string>())))
+            {
+                string text = value?.GetValue<string>() ?? string.Empty;
+                values[name] = name.EndsWith("Key", StringComparison.Ordinal) && text.Length == 0 ? NewSecret() : text;
+            }
+        }
+
+        await File.WriteAllTextAsync(layout.SettingsFile, settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
         string functionKey = settings["Host"]?["FunctionKeys"]?["default"]?.GetValue<string>()
             ?? throw new InvalidOperationException($"{layout.SettingsFile} has no Host.FunctionKeys.default.");
         string masterKey = settings["Host"]?["MasterKey"]?.GetValue<string>()
             ?? throw new InvalidOperationException($"{layout.SettingsFile} has no Host.MasterKey.");
         return (functionKey, masterKey);
     }
+
+    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_');
 }

@@ -31,6 +31,10 @@ var commonSettings = [
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: settings.appInsightsConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${settings.identityClientId};Authorization=AAD' }
   { name: 'Approvals__LinkSigningKey', value: '@Microsoft.KeyVault(SecretUri=${settings.signingKeySecretUri})' }
+  { name: 'Registry__AuditKey', value: '@Microsoft.KeyVault(SecretUri=${settings.auditKeySecretUri})' }
+  { name: 'Registry__MaxArtifactBytes', value: '268435456' }
+  { name: 'Registry__TableName', value: 'ModelRegistry' }
+  { name: 'Registry__ArtifactContainer', value: 'model-artifacts' }
 ]
 
 // Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION as app settings

@@ -7,6 +7,9 @@ param adminObjectId string
 @secure()
 param approvalLinkSigningKey string
 
+@secure()
+param registryAuditKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -25,6 +28,15 @@ resource signingKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   name: 'approval-link-signing-key'
   properties: {
     value: approvalLinkSigningKey
+    contentType: 'base64'
+  }
+}
+
+resource auditKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'registry-audit-key'
+  properties: {
+    value: registryAuditKey
     contentType: 'base64'
   }
 }
@@ -54,3 +66,4 @@ resource adminRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!e
 
 output name string = vault.name
 output signingKeySecretUri string = signingKey.properties.secretUri
+output auditKeySecretUri string = auditKey.properties.secretUri

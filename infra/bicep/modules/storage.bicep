@@ -23,7 +23,7 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
   name: 'default'
 }
 
-var containers = [ 'models', 'reports', 'batch', 'deploy-scoring', 'deploy-pipelines', 'azure-webjobs-hosts' ]
+var containers = [ 'model-artifacts', 'reports', 'batch', 'deploy-scoring', 'deploy-pipelines', 'azure-webjobs-hosts' ]
 
 resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = [for c in containers: {
   parent: blobs
@@ -47,7 +47,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-0
   name: 'default'
 }
 
-var tables = [ 'Models', 'ModelVersions', 'Aliases', 'Audit', 'Approvals' ]
+var tables = [ 'ModelRegistry', 'Approvals' ]
 
 resource registryTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = [for t in tables: {
   parent: tableService

@@ -28,6 +28,7 @@ public static class OperatorRegistry
         new(Ml, "CategoryMapper", 1, int.MaxValue, CategoryMapperKernel.Create),
         new(Ml, "FeatureVectorizer", 1, int.MaxValue, FeatureVectorizerKernel.Create),
         new(Ml, "Imputer", 1, int.MaxValue, ImputerKernel.Create),
+        new(Ml, "LabelEncoder", 1, 2, LabelEncoderV1Kernel.Create),
         new(Ml, "LabelEncoder", 2, int.MaxValue, LabelEncoderKernel.Create),
         new(Ml, "LinearClassifier", 1, int.MaxValue, LinearClassifierKernel.Create),
         new(Ml, "LinearRegressor", 1, int.MaxValue, LinearRegressorKernel.Create),

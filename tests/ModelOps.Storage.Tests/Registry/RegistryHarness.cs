@@ -74,14 +74,7 @@ internal sealed class RegistryHarness
         return rows;
     }
 
-    public static byte[] Linear(float bias = 0.5f) => new OnnxModelBuilder()
-        .Opset("", 15)
-        .Input("X", TensorElementType.Float, -1, 2).Output("Y", TensorElementType.Float, -1, 1)
-        .Initializer("W", Tensor.FromFloats([0.25f, -1f], 2, 1))
-        .Initializer("B", Tensor.FromFloats([bias], 1))
-        .Node("MatMul", ["X", "W"], ["XW"])
-        .Node("Add", ["XW", "B"], ["Y"])
-        .ToBytes();
+    public static byte[] Linear(float bias = 0.5f) => ModelOps.Testing.TestOnnxModels.Linear(bias);
 
     public static RegistrationRequest Request(string model = "churn", int? version = null, string? alias = null) =>
         new(model, version, "Churn risk", "data-team", ["churn"],

@@ -6,7 +6,7 @@ namespace ModelOps.Onnx.Operators.Ml;
 /// ai.onnx.ml LabelEncoder (opsets 2 and 4): maps each input element through keys → values, or to the
 /// default when absent. Opset 2 takes <c>keys_*</c>/<c>values_*</c> lists (strings, int64s, floats) and
 /// typed <c>default_*</c>; opset 4 also accepts <c>keys_tensor</c>/<c>values_tensor</c>/<c>default_tensor</c>.
-/// Floats match by value, with NaN matching NaN.
+/// Floats match by value (−0 equals 0); NaN matches NaN from opset 4 on, as that version specifies.
 /// </summary>
 internal sealed class LabelEncoderKernel : OperatorKernel
 {
@@ -33,7 +33,14 @@ internal sealed class LabelEncoderKernel : OperatorKernel
         var map = new Dictionary<object, object>(keys.Length, KeyComparer.Instance);
         for (int i = 0; i < keys.Length; i++)
         {
-            map[Normalize(keys.GetValue(i)!)] = values.GetValue(i)!;
+            object key = Normalize(keys.GetValue(i)!);
+            // Only opset 4 says keys compare bit-wise so that NaN can be mapped; before it NaN equals nothing.
+            if (opset < 4 && key is double keyValue && double.IsNaN(keyValue))
+            {
+                continue;
+            }
+
+            map[key] = values.GetValue(i)!;
         }
 
         object fallback = a.GetTensor("default_tensor") is { Length: > 0 } d ? d.Data.GetValue(0)! : valueType switch
@@ -106,6 +113,9 @@ internal sealed class LabelEncoderKernel : OperatorKernel
         public int GetHashCode(object obj) => obj switch
         {
             double d when double.IsNaN(d) => 0x7FF8,
+            // 0.0 and -0.0 are equal keys, so they must share a hash (their text forms differ).
+            double d => d == 0 ? 0 : d.GetHashCode(),
+            long l => l.GetHashCode(),
             string s => StringComparer.Ordinal.GetHashCode(s),
             _ => Convert.ToString(obj, CultureInfo.InvariantCulture)!.GetHashCode(StringComparison.Ordinal),
         };
