@@ -47,7 +47,7 @@ public sealed class Tensor
         }
 
         Type expected = ClrType(type);
-        if (data.GetType() != expected.MakeArrayType())
+        if (data.GetType().GetElementType() != expected)
         {
             throw new ArgumentException($"A {type} tensor holds {expected.Name} elements, not {data.GetType().GetElementType()?.Name}.", nameof(data));
         }
