@@ -74,7 +74,7 @@ public sealed class DriftCommandTests : IDisposable
         (int emptyExit, string emptyError) = await RunAsync("--reference", reference, "--current", empty, "--report", report);
         (int columnsExit, string columnsError) = await RunAsync("--reference", reference, "--current", fewer, "--report", report);
 
-        missingExit.Should().Be(1);
+        missingExit.Should().Be(2);
         missingError.Should().Contain("nope.csv");
         emptyExit.Should().Be(1);
         emptyError.Should().Contain("empty");
