@@ -42,6 +42,10 @@ internal static partial class CliRun
         {
             return Fail(command, "artifact: " + string.Join(" ", e.Reasons), Failed);
         }
+        catch (ChampionWithoutMetricsException e)
+        {
+            return Fail(command, e.Message + " (--force)", Failed);
+        }
         catch (OperationCanceledException)
         {
             return Fail(command, "cancelled", Cancelled);
