@@ -34,10 +34,9 @@ internal static class ModelsCommands
 
     private static readonly Option<bool> Quiet = CliOptions.Quiet();
 
-    private static readonly Option<string> Principal = new("--principal")
+    private static readonly Option<string?> Principal = new("--principal")
     {
         Description = "Who is making the change (default: the OS user).",
-        DefaultValueFactory = _ => Environment.UserName,
     };
 
     private static readonly Option<string> Table = new("--table") { Description = "Registry table.", DefaultValueFactory = _ => new RegistryStorageOptions().TableName };
@@ -148,7 +147,7 @@ internal static class ModelsCommands
                 Reason = result.GetValue(reason) ?? request.Reason,
                 Force = result.GetValue(force) || request.Force,
             };
-            Registration registration = await registry.RegisterVersionAsync(request, await File.ReadAllBytesAsync(file.FullName, ct), result.GetValue(Principal)!, ct);
+            Registration registration = await registry.RegisterVersionAsync(request, await File.ReadAllBytesAsync(file.FullName, ct), Who(result), ct);
             if (registration.Existing && !result.GetValue(Quiet))
             {
                 Console.Error.WriteLine($"{name} already has these exact bytes as version {registration.Version.Version}; nothing new was registered.");
@@ -169,7 +168,7 @@ internal static class ModelsCommands
         var command = new Command("alias", "Point an alias at a version (compare-and-swap).") { model, alias, version, Reason, ifMatch, force };
         command.SetAction((result, ct) => RunAsync(result, "alias", needsKey: true, async registry =>
             Print(await registry.MoveAliasAsync(result.GetValue(model)!, result.GetValue(alias)!, result.GetValue(version), result.GetValue(Reason)!,
-                result.GetValue(ifMatch), result.GetValue(Principal)!, result.GetValue(force), ct)), ct));
+                result.GetValue(ifMatch), Who(result), result.GetValue(force), ct)), ct));
         return command;
     }
 
@@ -179,7 +178,7 @@ internal static class ModelsCommands
         var version = new Argument<int>("VERSION");
         var command = new Command("archive", "Archive a version.") { model, version, Reason };
         command.SetAction((result, ct) => RunAsync(result, "archive", needsKey: true, async registry =>
-            Print(await registry.ChangeStatusAsync(result.GetValue(model)!, result.GetValue(version), VersionStatus.Archived, result.GetValue(Reason)!, result.GetValue(Principal)!, ct)), ct));
+            Print(await registry.ChangeStatusAsync(result.GetValue(model)!, result.GetValue(version), VersionStatus.Archived, result.GetValue(Reason)!, Who(result), ct)), ct));
         return command;
     }
 
@@ -255,6 +254,8 @@ internal static class ModelsCommands
             return CliRun.Ok;
         });
     }
+
+    private static string Who(ParseResult result) => result.GetValue(Principal) ?? Environment.UserName;
 
     private static string DefaultConnection() =>
         Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } setting ? setting : "UseDevelopmentStorage=true";
