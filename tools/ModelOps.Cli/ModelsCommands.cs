@@ -1,16 +1,15 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Azure.Storage.Blobs;
 using ModelOps.Registry;
+using ModelOps.Storage;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 
 namespace ModelOps.Cli;
 
 /// <summary>
 /// <c>modelops models list|show|register|alias|archive|audit|verify</c>: the registry against a storage account
-/// (<c>--connection</c>, default <c>AzureWebJobsStorage</c> or <c>UseDevelopmentStorage=true</c>). Writes and
+/// (<c>--connection</c>, default the <c>AzureWebJobsStorage</c> connection, see <see cref="StorageConnection"/>). Writes and
 /// <c>verify</c> need the audit key (<c>--audit-key</c> or <c>Registry__AuditKey</c>); the principal is
 /// <c>--principal</c> or the OS user. Errors print the offending field and exit non-zero.
 /// </summary>
@@ -18,10 +17,10 @@ internal static class ModelsCommands
 {
     private static readonly JsonSerializerOptions Indented = new(RegistryJsonContext.Default.Options) { WriteIndented = true };
 
-    private static readonly Option<string> Connection = new("--connection")
+    // No default value: the connection resolves when the command runs, so --help never shows a connection string.
+    private static readonly Option<string?> Connection = new("--connection")
     {
-        Description = "Storage connection string.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true",
+        Description = "Storage connection string (default: the AzureWebJobsStorage connection from the environment, connection string or identity-based; else local Azurite).",
     };
 
     private static readonly Option<string?> AuditKey = new("--audit-key")
@@ -196,7 +195,7 @@ internal static class ModelsCommands
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            string connection = result.GetValue(Connection)!;
+            StorageConnection connection = CliStorage.Connection(result.GetValue(Connection));
             byte[] key;
             if (result.GetValue(AuditKey) is { Length: > 0 } text)
             {
@@ -213,13 +212,8 @@ internal static class ModelsCommands
             }
 
             var options = new RegistryOptions { AuditKey = Convert.ToBase64String(key), MaxArtifactBytes = maxArtifactBytes ?? new RegistryOptions().MaxArtifactBytes };
-            var registry = new ModelRegistry(
-                new TableRegistryStore(new TableClient(connection, result.GetValue(Table)!)),
-                new BlobArtifactStore(new BlobContainerClient(connection, result.GetValue(Container))),
-                new OnnxArtifactValidator(options),
-                new AuditChain(key),
-                options,
-                TimeProvider.System);
+            ModelRegistry registry = ModelRegistryFactory.Create(
+                connection, options, new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! }, TimeProvider.System);
             await action(registry);
             return 0;
         }
