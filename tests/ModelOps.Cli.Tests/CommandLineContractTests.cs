@@ -44,7 +44,7 @@ public sealed class CommandLineContractTests : IDisposable
             }
 
             (_, string modelsHelp, _) = await RunAsync("models", "register", "--help");
-            modelsHelp.Should().Contain("the Registry__AuditKey setting").And.Contain("the AzureWebJobsStorage setting");
+            modelsHelp.Should().Contain("the Registry__AuditKey setting").And.Contain("default: the AzureWebJobsStorage");
         }
         finally
         {

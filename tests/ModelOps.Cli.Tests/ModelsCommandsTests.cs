@@ -3,9 +3,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ModelOps.Learning.Data;
 using Azure;
+using Azure.Data.Tables;
 using ModelOps.Cli;
 using ModelOps.Onnx;
-using ModelOps.Storage.Tables;
+using ModelOps.Storage;
 using ModelOps.Testing;
 
 namespace ModelOps.Cli.Tests;
@@ -83,7 +84,7 @@ public sealed class ModelsCommandsTests(AzuriteFixture azurite) : IDisposable
     {
         await RunAsync("register", "churn", "--artifact", Artifact(0.1f), "--reason", "first", "--principal", "alice");
         await RunAsync("alias", "churn", "champion", "1", "--reason", "launch", "--force", "--principal", "bob");
-        var table = new TableClient(azurite.ConnectionString, _table);
+        TableClient table = StorageConnection.FromConnectionString(azurite.ConnectionString).CreateTableServiceClient().GetTableClient(_table);
         TableEntity second = await table.GetEntityAsync<TableEntity>("churn", "audit-" + 2L.ToString("D19", System.Globalization.CultureInfo.InvariantCulture));
         second["Principal"] = "mallory";
         await table.UpdateEntityAsync(second, ETag.All, TableUpdateMode.Replace);

@@ -3,16 +3,15 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs;
 using ModelOps.Registry;
+using ModelOps.Storage;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 
 namespace ModelOps.Cli;
 
 /// <summary>
 /// <c>modelops models list|show|register|alias|archive|audit|verify</c>: the registry against a storage account
-/// (<c>--connection</c>, default <c>AzureWebJobsStorage</c> or <c>UseDevelopmentStorage=true</c>). Writes and
+/// (<c>--connection</c>, default the <c>AzureWebJobsStorage</c> connection, see <see cref="StorageConnection"/>). Writes and
 /// <c>verify</c> need the audit key (<c>--audit-key</c> or <c>Registry__AuditKey</c>); the principal is
 /// <c>--principal</c> or the OS user. Errors print the offending field; exit codes as in <see cref="CliRun"/>.
 /// </summary>
@@ -21,10 +20,10 @@ internal static class ModelsCommands
     // ETags hold quotes; the relaxed encoder prints them as they are, not as \u0022.
     private static readonly JsonSerializerOptions Indented = new(RegistryJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    // Secrets are resolved when the command runs, never as a help-visible default (help would print them).
+    // No default value: the connection resolves when the command runs, so --help never shows a connection string.
     private static readonly Option<string?> Connection = new("--connection")
     {
-        Description = "Storage connection string (default: the AzureWebJobsStorage setting, else UseDevelopmentStorage=true).",
+        Description = "Storage connection string (default: the AzureWebJobsStorage connection from the environment, connection string or identity-based; else local Azurite).",
     };
 
     private static readonly Option<string?> AuditKey = new("--audit-key")
@@ -226,7 +225,7 @@ internal static class ModelsCommands
         cancellationToken.ThrowIfCancellationRequested();
         return await CliRun.GuardedAsync("models " + name, async () =>
         {
-            string connection = result.GetValue(Connection) ?? DefaultConnection();
+            StorageConnection connection = CliStorage.Connection(result.GetValue(Connection));
             byte[] key;
             if ((result.GetValue(AuditKey) ?? Environment.GetEnvironmentVariable("Registry__AuditKey")) is { Length: > 0 } text)
             {
@@ -243,22 +242,14 @@ internal static class ModelsCommands
             }
 
             var options = new RegistryOptions { AuditKey = Convert.ToBase64String(key), MaxArtifactBytes = maxArtifactBytes ?? new RegistryOptions().MaxArtifactBytes };
-            var registry = new ModelRegistry(
-                new TableRegistryStore(new TableClient(connection, result.GetValue(Table)!)),
-                new BlobArtifactStore(new BlobContainerClient(connection, result.GetValue(Container))),
-                new OnnxArtifactValidator(options),
-                new AuditChain(key),
-                options,
-                TimeProvider.System);
+            ModelRegistry registry = ModelRegistryFactory.Create(
+                connection, options, new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! }, TimeProvider.System);
             await action(registry);
             return CliRun.Ok;
         });
     }
 
     private static string Who(ParseResult result) => result.GetValue(Principal) ?? Environment.UserName;
-
-    private static string DefaultConnection() =>
-        Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } setting ? setting : "UseDevelopmentStorage=true";
 
     private static void Print<T>(T value) =>
         Console.WriteLine(JsonSerializer.Serialize(value, Indented.GetTypeInfo(typeof(T))));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ModelOps.Storage;
 
 namespace ModelOps.Cli;
 
@@ -44,7 +45,8 @@ internal static class UpCommand
         await using var stack = new LocalStack(layout, Console.Out);
         try
         {
-            bool externalStorage = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AzureWebJobsStorage"));
+            StorageConnection storage = CliStorage.FromEnvironment();
+            bool externalStorage = storage.IsConfigured;
             (string functionKey, string masterKey) = await LocalSettingsFile.EnsureAsync(layout, stop.Token);
             await stack.StartAsync(externalStorage, stop.Token);
             var skipped = stack.Skipped.ToList();
@@ -56,11 +58,10 @@ internal static class UpCommand
             else
             {
                 demoData = DemoSeed.WriteData(layout);
-                string connection = Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true";
-                demoModel = await DemoModel.EnsureAsync(layout, demoData, connection, stop.Token);
+                demoModel = await DemoModel.EnsureAsync(layout, demoData, storage, stop.Token);
                 skipped.Add("report page (not in this build yet)");
             }
-            await WriteStackFileAsync(layout, functionKey, masterKey, stop.Token);
+            await WriteStackFileAsync(layout, storage, functionKey, masterKey, stop.Token);
             PrintSummary(layout, skipped, demoData, demoModel);
 
             while (!stop.IsCancellationRequested)
@@ -129,13 +130,14 @@ internal static class UpCommand
         Console.WriteLine("Press Ctrl-C to stop everything modelops up started.");
     }
 
-    private static async Task WriteStackFileAsync(StackLayout layout, string functionKey, string masterKey, CancellationToken cancellationToken)
+    private static async Task WriteStackFileAsync(StackLayout layout, StorageConnection storage, string functionKey, string masterKey, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.StateFolder);
         var stack = new StackFile(
             ScoringUrl: $"http://127.0.0.1:{layout.ScoringPort}",
             PipelinesUrl: $"http://127.0.0.1:{layout.PipelinesPort}",
-            StorageConnectionString: Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
+            // Identity-based connections have no string to hand on; scripts then use the AzureWebJobsStorage__* settings.
+            StorageConnectionString: storage.ConnectionString ?? string.Empty,
             MaildevUrl: $"http://127.0.0.1:{StackLayout.MailWebPort}",
             FunctionKeys: new Dictionary<string, string> { ["default"] = functionKey, ["master"] = masterKey },
             DemoModel: null);

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace ModelOps.Storage.Tests.Tables;
+namespace ModelOps.Storage.Tests;
 
 /// <summary>A pipeline policy that counts and records requests as they go out (per attempt).</summary>
 internal sealed class RequestRecorder : HttpPipelineSynchronousPolicy
