@@ -80,7 +80,10 @@ public sealed class ModelRegistry(
         string sha = Convert.ToHexStringLower(SHA256.HashData(artifact.Span));
 
         // The artifact is content-addressed, so equal bytes are the same model: answer with the version that has them.
-        StoredVersion? sameBytes = (await store.ListVersionsAsync(model, cancellationToken)).FirstOrDefault(v => v.Version.ArtifactSha256 == sha);
+        // Only stored bytes can belong to a version, so new bytes cost no listing of the model's versions.
+        StoredVersion? sameBytes = await artifacts.ExistsAsync(sha, cancellationToken)
+            ? (await store.ListVersionsAsync(model, cancellationToken)).FirstOrDefault(v => v.Version.ArtifactSha256 == sha)
+            : null;
         if (sameBytes is not null && (request.Version is null || request.Version == sameBytes.Version.Version))
         {
             await MoveRequestedAliasAsync(request, sameBytes.Version, principal, reason, cancellationToken);
