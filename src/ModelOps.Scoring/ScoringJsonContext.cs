@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using ModelOps.Scoring.Validation;
+
+namespace ModelOps.Scoring;
+
+/// <summary>Source-generated JSON for scoring's wire types (camelCase, nulls left out).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(ScoreResponse))]
+[JsonSerializable(typeof(FeatureSchema))]
+[JsonSerializable(typeof(FieldError[]))]
+public sealed partial class ScoringJsonContext : JsonSerializerContext;
