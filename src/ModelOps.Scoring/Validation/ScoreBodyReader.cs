@@ -34,7 +34,7 @@ public static class ScoreBodyReader
         }
         catch (JsonException e)
         {
-            string reason = e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+            string reason = e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal);
             throw new ScoringValidationException([new FieldError(null, "$", $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {reason}")]);
         }
     }
