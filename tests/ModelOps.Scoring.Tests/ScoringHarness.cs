@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ModelOps.Registry;
+using ModelOps.Scoring.Cache;
+using ModelOps.Scoring.Engines;
+using ModelOps.Scoring.Telemetry;
+using ModelOps.Scoring.Tests.Registry;
+using ModelOps.Testing;
+
+namespace ModelOps.Scoring.Tests;
+
+/// <summary>A registry on in-memory ports (validated by both engines, or by nothing for broken versions), a fake clock, and a cache over them.</summary>
+internal sealed class ScoringHarness : IAsyncDisposable
+{
+    public const string Model = "telco";
+
+    private static readonly byte[] AuditKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    public ScoringHarness(ModelCacheOptions? cacheOptions = null, bool validate = true)
+    {
+        var options = new RegistryOptions { AuditKey = Convert.ToBase64String(AuditKey) };
+        IModelArtifactValidator validator = validate ? new CrossCheckedArtifactValidator(options, Engines) : new AnyArtifact();
+        Registry = new ModelRegistry(Stores, Stores, validator, new AuditChain(AuditKey), options, Clock);
+        Cache = new ModelCache(Registry, Engines, cacheOptions ?? new ModelCacheOptions(), Clock, Metrics, NullLogger<ModelCache>.Instance);
+    }
+
+    public ReachableStores Stores { get; } = new();
+
+    public ManualTimeProvider Clock { get; } = new();
+
+    public EngineSelector Engines { get; } = new();
+
+    public ScoringMetrics Metrics { get; } = new();
+
+    public ModelRegistry Registry { get; }
+
+    public ModelCache Cache { get; }
+
+    public Task<ModelVersion> RegisterAsync(byte[] artifact, string? alias = null, IReadOnlyList<string>? tags = null) =>
+        Registry.RegisterAsync(new RegistrationRequest(Model, Tags: tags, Alias: alias, Reason: "test"), artifact, "alice", CancellationToken.None);
+
+    public Task<AliasPointer> MoveAsync(string alias, int version) =>
+        Registry.MoveAliasAsync(Model, alias, version, "promote", null, "alice", CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cache.DisposeAsync();
+        Metrics.Dispose();
+    }
+
+    /// <summary>Accepts any bytes: lets a test register a version that will not load.</summary>
+    private sealed class AnyArtifact : IModelArtifactValidator
+    {
+        public ArtifactFacts Validate(ReadOnlyMemory<byte> artifact, ModelSchema declared, CancellationToken cancellationToken) =>
+            new("onnx", new Dictionary<string, long>(), ModelSchema.Empty);
+    }
+}
