@@ -9,4 +9,5 @@ namespace ModelOps.Scoring;
 [JsonSerializable(typeof(ScoreResponse))]
 [JsonSerializable(typeof(FeatureSchema))]
 [JsonSerializable(typeof(FieldError[]))]
+[JsonSerializable(typeof(RowOutputs))]
 public sealed partial class ScoringJsonContext : JsonSerializerContext;

@@ -2,6 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelOps.Registry;
 using ModelOps.Scoring.Cache;
 using ModelOps.Scoring.Engines;
+using ModelOps.Scoring.Payloads;
+using ModelOps.Scoring.Routing;
+using ModelOps.Scoring.Validation;
 using ModelOps.Scoring.Telemetry;
 using ModelOps.Scoring.Tests.Registry;
 using ModelOps.Testing;
@@ -15,12 +18,38 @@ internal sealed class ScoringHarness : IAsyncDisposable
 
     private static readonly byte[] AuditKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
 
-    public ScoringHarness(ModelCacheOptions? cacheOptions = null, bool validate = true)
+    public ScoringHarness(ModelCacheOptions? cacheOptions = null, bool validate = true, IPayloadSink? payloads = null, PayloadOptions? payloadOptions = null)
     {
         var options = new RegistryOptions { AuditKey = Convert.ToBase64String(AuditKey) };
         IModelArtifactValidator validator = validate ? new CrossCheckedArtifactValidator(options, Engines) : new AnyArtifact();
         Registry = new ModelRegistry(Stores, Stores, validator, new AuditChain(AuditKey), options, Clock);
         Cache = new ModelCache(Registry, Engines, cacheOptions ?? new ModelCacheOptions(), Clock, Metrics, NullLogger<ModelCache>.Instance);
+        Sink = payloads ?? new MemoryPayloadSink();
+        Payloads = new PayloadLogger(Sink, payloadOptions ?? new PayloadOptions(), Metrics, NullLogger<PayloadLogger>.Instance, new Random(7));
+        Shadow = new ShadowScorer(Cache, Payloads, Metrics, NullLogger<ShadowScorer>.Instance, Clock);
+        Service = new ScoringService(Cache, new RoutingTable(Routes, Clock, TimeSpan.FromSeconds(10)), Shadow, Payloads, new RequestLimits(), Metrics,
+            NullLogger<ScoringService>.Instance, Clock, new Random(11));
+    }
+
+    public IPayloadSink Sink { get; }
+
+    public PayloadLogger Payloads { get; }
+
+    public ShadowScorer Shadow { get; }
+
+    public ScoringService Service { get; }
+
+    public MemoryRoutingStore Routes { get; } = new();
+
+    /// <summary>Scores a JSON body through the service.</summary>
+    public Task<ScoreResponse> ScoreAsync(string body, string? alias = null, int? version = null) =>
+        Service.ScoreAsync(new ScoreRequest(Model, ScoreBodyReader.Utf8(body), "req-" + Guid.NewGuid().ToString("N")[..8], alias, version), CancellationToken.None);
+
+    /// <summary>Stops shadow scoring and payload logging, writing everything queued.</summary>
+    public async Task StopAsync()
+    {
+        await Shadow.StopAsync(CancellationToken.None);
+        await Payloads.StopAsync(CancellationToken.None);
     }
 
     public ReachableStores Stores { get; } = new();
@@ -43,6 +72,7 @@ internal sealed class ScoringHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
         await Cache.DisposeAsync();
         Metrics.Dispose();
     }
