@@ -58,7 +58,7 @@ public sealed class ScoringService(
             metrics.Request(request.Model, "scored");
             if (route?.ShadowAlias is { } shadowAlias && route.Enabled)
             {
-                shadow.TryEnqueue(new ShadowWork(request.Model, shadowAlias, request.RequestId, body.Rows, route.KeyField));
+                shadow.TryEnqueue(new ShadowWork(request.Model, shadowAlias, request.RequestId, body.Rows, request.KeyField ?? route.KeyField));
             }
 
             return response;
@@ -123,7 +123,7 @@ public sealed class ScoringService(
 
         for (int r = 0; r < rows.Count; r++)
         {
-            targets[r] = fixedAlias ?? TrafficSplit.Assign(route!, KeyOf(rows[r], route!.KeyField), _random);
+            targets[r] = fixedAlias ?? TrafficSplit.Assign(route!, KeyOf(rows[r], request.KeyField ?? route!.KeyField), _random);
         }
 
         return targets;
@@ -146,7 +146,7 @@ public sealed class ScoringService(
                 int[] numbers = groups[g].Rows;
                 try
                 {
-                    validated[g] = RowValidator.Validate(numbers.Select(r => body.Rows[r]).ToArray(), lease.Model.Schema, route?.KeyField);
+                    validated[g] = RowValidator.Validate(numbers.Select(r => body.Rows[r]).ToArray(), lease.Model.Schema, request.KeyField ?? route?.KeyField);
                 }
                 catch (ScoringValidationException e)
                 {

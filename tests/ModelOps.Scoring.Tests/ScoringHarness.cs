@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelOps.Registry;
 using ModelOps.Scoring.Cache;
@@ -18,17 +19,18 @@ internal sealed class ScoringHarness : IAsyncDisposable
 
     private static readonly byte[] AuditKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
 
-    public ScoringHarness(ModelCacheOptions? cacheOptions = null, bool validate = true, IPayloadSink? payloads = null, PayloadOptions? payloadOptions = null)
+    public ScoringHarness(ModelCacheOptions? cacheOptions = null, bool validate = true, IPayloadSink? payloads = null, PayloadOptions? payloadOptions = null, ILoggerFactory? logs = null)
     {
+        logs ??= NullLoggerFactory.Instance;
         var options = new RegistryOptions { AuditKey = Convert.ToBase64String(AuditKey) };
         IModelArtifactValidator validator = validate ? new CrossCheckedArtifactValidator(options, Engines) : new AnyArtifact();
         Registry = new ModelRegistry(Stores, Stores, validator, new AuditChain(AuditKey), options, Clock);
-        Cache = new ModelCache(Registry, Engines, cacheOptions ?? new ModelCacheOptions(), Clock, Metrics, NullLogger<ModelCache>.Instance);
+        Cache = new ModelCache(Registry, Engines, cacheOptions ?? new ModelCacheOptions(), Clock, Metrics, logs.CreateLogger<ModelCache>());
         Sink = payloads ?? new MemoryPayloadSink();
-        Payloads = new PayloadLogger(Sink, payloadOptions ?? new PayloadOptions(), Metrics, NullLogger<PayloadLogger>.Instance, new Random(7));
-        Shadow = new ShadowScorer(Cache, Payloads, Metrics, NullLogger<ShadowScorer>.Instance, Clock);
+        Payloads = new PayloadLogger(Sink, payloadOptions ?? new PayloadOptions(), Metrics, logs.CreateLogger<PayloadLogger>(), new Random(7));
+        Shadow = new ShadowScorer(Cache, Payloads, Metrics, logs.CreateLogger<ShadowScorer>(), Clock);
         Service = new ScoringService(Cache, new RoutingTable(Routes, Clock, TimeSpan.FromSeconds(10)), Shadow, Payloads, new RequestLimits(), Metrics,
-            NullLogger<ScoringService>.Instance, Clock, new Random(11));
+            logs.CreateLogger<ScoringService>(), Clock, new Random(11));
     }
 
     public IPayloadSink Sink { get; }
@@ -42,8 +44,8 @@ internal sealed class ScoringHarness : IAsyncDisposable
     public MemoryRoutingStore Routes { get; } = new();
 
     /// <summary>Scores a JSON body through the service.</summary>
-    public Task<ScoreResponse> ScoreAsync(string body, string? alias = null, int? version = null) =>
-        Service.ScoreAsync(new ScoreRequest(Model, ScoreBodyReader.Utf8(body), "req-" + Guid.NewGuid().ToString("N")[..8], alias, version), CancellationToken.None);
+    public Task<ScoreResponse> ScoreAsync(string body, string? alias = null, int? version = null, string? keyField = null) =>
+        Service.ScoreAsync(new ScoreRequest(Model, ScoreBodyReader.Utf8(body), "req-" + Guid.NewGuid().ToString("N")[..8], alias, version, KeyField: keyField), CancellationToken.None);
 
     /// <summary>Stops shadow scoring and payload logging, writing everything queued.</summary>
     public async Task StopAsync()

@@ -43,6 +43,9 @@ public sealed class ScoringMetrics : IDisposable
         _payloadDrops = _meter.CreateCounter<long>("modelops.scoring.payloads.drops", "{row}", "Payload records dropped (buffer full or write failed).");
     }
 
+    /// <summary>The meter itself (listeners filter on it).</summary>
+    public Meter Meter => _meter;
+
     public void Request(string model, string outcome) => _requests.Add(1, new("model", model), new("outcome", outcome));
 
     public void Scored(string model, int version, string alias, string engine, int rows, TimeSpan elapsed)
