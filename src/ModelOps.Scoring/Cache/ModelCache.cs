@@ -208,10 +208,27 @@ public sealed class ModelCache : IAsyncDisposable
         return new AliasSlot(new AliasTarget(pointer.Version, pointer.ETag));
     }
 
-    private Task<CachedVersion> GetVersionAsync(string model, int version, CancellationToken cancellationToken)
+    private async Task<CachedVersion> GetVersionAsync(string model, int version, CancellationToken cancellationToken)
     {
-        Lazy<Task<CachedVersion>> lazy = _versions.GetOrAdd((model, version), key => new Lazy<Task<CachedVersion>>(() => LoadAsync(key.Model, key.Version)));
-        return AwaitOrForgetAsync(_versions, (model, version), lazy, cancellationToken);
+        if (_versions.TryGetValue((model, version), out Lazy<Task<CachedVersion>>? known) && known.IsValueCreated && known.Value.IsCompletedSuccessfully)
+        {
+            return known.Value.Result;
+        }
+
+        bool created = false;
+        Lazy<Task<CachedVersion>> lazy = _versions.GetOrAdd((model, version), key =>
+        {
+            created = true;
+            return new Lazy<Task<CachedVersion>>(() => LoadAsync(key.Model, key.Version));
+        });
+        CachedVersion cached = await AwaitOrForgetAsync(_versions, (model, version), lazy, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            // Once per load, after the new version counts towards the budget.
+            EnforceBudget(model, version);
+        }
+
+        return cached;
     }
 
     /// <summary>Awaits a shared load; a failed one is forgotten so the next request tries again.</summary>
@@ -242,7 +259,6 @@ public sealed class ModelCache : IAsyncDisposable
             var loaded = new LoadedModel(model, version, session, artifact.Length);
             _metrics.Loaded(model, version, session.Engine.ToString());
             ScoringLog.VersionLoaded(_logger, model, version, session.Engine.ToString(), artifact.Length);
-            _ = Task.Run(() => EnforceBudget(model, version), CancellationToken.None);
             return new CachedVersion(loaded, _clock.GetTimestamp());
         }
         catch (Exception e) when (e is not OperationCanceledException and not RegistryNotFoundException)

@@ -50,6 +50,12 @@ public sealed record FeatureSchema(
     int? BatchSize,
     IReadOnlyList<string> Outputs)
 {
+    /// <summary>A vector model's element type (e.g. <c>Float</c>).</summary>
+    public string? VectorElementType { get; init; }
+
+    /// <summary>The largest magnitude a vector model's element type holds; larger numbers are refused.</summary>
+    public double VectorLimit { get; init; } = double.MaxValue;
+
     /// <summary>Metadata key naming the k columns of a vector model, as a JSON array of strings.</summary>
     public const string FeatureNamesKey = "modelops.feature_names";
 
@@ -69,8 +75,13 @@ public sealed record FeatureSchema(
         {
             int width = (int)vector.Shape![1];
             string[]? names = Names(session.Metadata, width);
-            var features = (names ?? []).Select(n => new FeatureSpec(n, FeatureSpec.Numeric, WholeNumber: IsWhole(vector.ElementType))).ToArray();
-            return new FeatureSchema(InputLayout.Vector, features, vector.Name, width, FixedBatch(inputs), outputs);
+            (double? min, double? max) = Bounds(vector.ElementType);
+            var features = (names ?? []).Select(n => new FeatureSpec(n, FeatureSpec.Numeric, min, max, WholeNumber: IsWhole(vector.ElementType))).ToArray();
+            return new FeatureSchema(InputLayout.Vector, features, vector.Name, width, FixedBatch(inputs), outputs)
+            {
+                VectorElementType = vector.ElementType.ToString(),
+                VectorLimit = max ?? double.MaxValue,
+            };
         }
 
         throw new ModelLoadException(
@@ -85,6 +96,16 @@ public sealed record FeatureSchema(
 
     private static bool IsWhole(TensorElementType type) => type is TensorElementType.Int64 or TensorElementType.Int32 or TensorElementType.Bool;
 
+    /// <summary>What the input's element type can hold: a number beyond it would reach the model as ±∞ or wrap.</summary>
+    public static (double? Min, double? Max) Bounds(TensorElementType type) => type switch
+    {
+        TensorElementType.Float => (-float.MaxValue, float.MaxValue),
+        TensorElementType.Int32 => (int.MinValue, int.MaxValue),
+        TensorElementType.Int64 => (-9e15, 9e15),
+        TensorElementType.Bool => (0, 1),
+        _ => (null, null),
+    };
+
     private static int? FixedBatch(IReadOnlyList<ModelValueInfo> inputs) =>
         inputs[0].Shape is [> 0 and <= 1_000_000 and var b, ..] ? (int)b : null;
 
@@ -96,8 +117,9 @@ public sealed record FeatureSchema(
         if (spec is null)
         {
             // A model from elsewhere: the graph is all we know; a missing value is NaN or "" as the export convention has it.
-            return new FeatureSpec(input.Name, type, MissingAllowed: input.ElementType is TensorElementType.Float or TensorElementType.Double or TensorElementType.String,
-                WholeNumber: IsWhole(input.ElementType), Min: input.ElementType == TensorElementType.Bool ? 0 : null, Max: input.ElementType == TensorElementType.Bool ? 1 : null);
+            (double? min, double? max) = Bounds(input.ElementType);
+            return new FeatureSpec(input.Name, type, min, max, MissingAllowed: input.ElementType is TensorElementType.Float or TensorElementType.Double or TensorElementType.String,
+                WholeNumber: IsWhole(input.ElementType));
         }
 
         return new FeatureSpec(

@@ -157,6 +157,10 @@ public static class RowValidator
         {
             errors.Add(new FieldError(r, name, $"has {value.Numbers.Length} numbers; the model takes {schema.VectorWidth}."));
         }
+        else if (Array.FindIndex(value.Numbers, v => Math.Abs(v) > schema.VectorLimit) is var at and >= 0)
+        {
+            errors.Add(new FieldError(r, name, $"has an element at {at} ({Show(value.Numbers[at])}) beyond what the model's {schema.VectorElementType} input holds."));
+        }
         else
         {
             value.Numbers.CopyTo(matrix, r * schema.VectorWidth);

@@ -26,7 +26,7 @@ public sealed class ModelCacheTests
     }
 
     [Fact]
-    public async Task A_swap_under_continuous_concurrent_scoring_fails_nothing_and_names_only_champions_of_the_window()
+    public async Task A_swap_under_continuous_concurrent_scoring_through_the_service_fails_nothing_and_names_only_champions_of_the_window()
     {
         await using var harness = new ScoringHarness();
         await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
@@ -46,9 +46,8 @@ public sealed class ModelCacheTests
                 bool after = Volatile.Read(ref swapped) == 1;
                 try
                 {
-                    using ModelLease lease = await harness.Cache.AcquireAsync(ScoringHarness.Model, "champion", CancellationToken.None);
-                    EngineTests.Score(lease.Model, Row).Should().ContainSingle();
-                    served.Add((lease.Model.Version, after));
+                    ScoreResponse response = await harness.ScoreAsync(Row);
+                    served.Add((response.Rows.Single().Version, after));
                 }
                 catch (Exception e)
                 {

@@ -15,6 +15,9 @@ internal sealed class ReachableStores : IRegistryStore, IArtifactStore
 
     public int ArtifactReads => Volatile.Read(ref _artifactReads);
 
+    /// <summary>While set, artifact reads wait for it (a slow store).</summary>
+    public TaskCompletionSource? ArtifactGate { get; set; }
+
     public Task<Model?> GetModelAsync(string model, CancellationToken cancellationToken) => Reach(() => _store.GetModelAsync(model, cancellationToken));
 
     public Task<IReadOnlyList<Model>> ListModelsAsync(CancellationToken cancellationToken) => Reach(() => _store.ListModelsAsync(cancellationToken));
@@ -53,7 +56,15 @@ internal sealed class ReachableStores : IRegistryStore, IArtifactStore
     public Task<byte[]> ReadAsync(string sha256, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _artifactReads);
-        return Reach(() => _artifacts.ReadAsync(sha256, cancellationToken));
+        return Reach(async () =>
+        {
+            if (ArtifactGate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return await _artifacts.ReadAsync(sha256, cancellationToken);
+        });
     }
 
     private async Task<T> Reach<T>(Func<Task<T>> call)

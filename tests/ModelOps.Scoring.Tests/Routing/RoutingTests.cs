@@ -95,4 +95,27 @@ public sealed class RoutingTests
         byAlias.Rows.Should().OnlyContain(r => r.Alias == "challenger" && r.Version == 2);
         byVersion.Rows.Should().OnlyContain(r => r.Alias == "version" && r.Version == 1);
     }
+
+    [Fact]
+    public async Task When_the_shadow_queue_is_full_shadow_work_is_dropped_and_counted_and_requests_do_not_wait()
+    {
+        await using var harness = new ScoringHarness();
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await harness.RegisterAsync(TestArtifacts.TelcoGbdt, "shadow");
+        await harness.Routes.SetRoutingAsync(new ModelRouting(ScoringHarness.Model, [new AliasWeight("champion", 1)], ShadowAlias: "shadow"), null, CancellationToken.None);
+        using (await harness.Cache.AcquireAsync(ScoringHarness.Model, "champion", CancellationToken.None))
+        {
+        }
+
+        // The shadow version's first load waits on storage, so the shadow reader holds one request and the queue fills.
+        harness.Stores.ArtifactGate = new TaskCompletionSource();
+
+        for (int i = 0; i < harness.Shadow.Capacity + 50; i++)
+        {
+            (await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 1))).Rows.Should().ContainSingle().Which.Alias.Should().Be("champion");
+        }
+
+        harness.Shadow.Dropped.Should().BeGreaterThanOrEqualTo(49);
+        harness.Stores.ArtifactGate.SetResult();
+    }
 }

@@ -99,4 +99,13 @@ public sealed class RowValidatorTests
         malformed.Should().Throw<ScoringValidationException>().Which.Errors.Single().Problem.Should().Be("malformed JSON at line 1, byte 17: The JSON object contains a trailing comma at the end which is not supported in this mode.");
         large.Should().Throw<RequestTooLargeException>().Which.Limit.Should().Be(64);
     }
+
+    [Fact]
+    public void A_number_beyond_what_a_float_input_holds_is_refused_instead_of_reaching_the_model_as_infinity()
+    {
+        using var model = new LoadedModel("softplus", 1, new EngineSelector().Load(TestArtifacts.Softplus, false, CancellationToken.None), 1);
+        string row = "{\"0\":[" + string.Join(',', Enumerable.Repeat("1", 19)) + ",1e39]}";
+
+        Errors(row, model.Schema).Single().Should().Be(new FieldError(0, "0", "has an element at 19 (1E+39) beyond what the model's Float input holds."));
+    }
 }
