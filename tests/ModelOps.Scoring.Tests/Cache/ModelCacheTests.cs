@@ -151,6 +151,29 @@ public sealed class ModelCacheTests
         harness.Cache.Loaded.Should().BeEquivalentTo([(ScoringHarness.Model, 1), (ScoringHarness.Model, 3)]);
     }
 
+    [Fact]
+    public async Task Two_instances_sharing_storage_both_move_to_the_new_champion_after_their_polls()
+    {
+        await using var one = new ScoringHarness();
+        await one.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await one.RegisterAsync(TestArtifacts.TelcoGbdt);
+        await using var other = new ModelCache(one.Registry, one.Engines, new ModelCacheOptions(), one.Clock, one.Metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelCache>.Instance);
+        foreach (ModelCache cache in new[] { one.Cache, other })
+        {
+            using ModelLease lease = await cache.AcquireAsync(ScoringHarness.Model, "champion", CancellationToken.None);
+            lease.Model.Version.Should().Be(1);
+        }
+
+        await one.MoveAsync("champion", 2);
+        await Task.WhenAll(one.Cache.PollAsync(CancellationToken.None), other.PollAsync(CancellationToken.None));
+
+        foreach (ModelCache cache in new[] { one.Cache, other })
+        {
+            using ModelLease lease = await cache.AcquireAsync(ScoringHarness.Model, "champion", CancellationToken.None);
+            lease.Model.Version.Should().Be(2);
+        }
+    }
+
     internal static async Task Until(Func<bool> condition)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(60);
