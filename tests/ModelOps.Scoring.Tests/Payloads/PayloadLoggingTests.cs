@@ -90,7 +90,7 @@ public sealed class PayloadLoggingTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task<List<JsonElement>> ReadAllAsync(string prefix)
     {
         var records = new List<JsonElement>();
-        await foreach (BlobItem blob in _container.GetBlobsAsync(prefix: prefix))
+        await foreach (BlobItem blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
         {
             blob.Name.Should().EndWith(".jsonl");
             BinaryData content = (await _container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content;
