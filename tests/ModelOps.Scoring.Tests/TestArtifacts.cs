@@ -28,7 +28,10 @@ internal static class TestArtifacts
     public static FittedPipeline TelcoGbdtPipeline => Gbdt.Value.Pipeline;
 
     /// <summary>PyTorch's Softplus over a fixed [10, 20] input: an operator our engine does not claim.</summary>
-    public static byte[] Softplus => File.ReadAllBytes(Path.Combine("/usr/share/libonnx-testdata/data/pytorch-converted", "test_Softplus", "model.onnx"));
+    public static byte[] Softplus => PyTorchConverted("test_Softplus");
+
+    /// <summary>A model from Debian's libonnx-testdata PyTorch-converted set (installed by the test command).</summary>
+    public static byte[] PyTorchConverted(string name) => File.ReadAllBytes(Path.Combine("/usr/share/libonnx-testdata/data/pytorch-converted", name, "model.onnx"));
 
     /// <summary>Telco test rows <c>[start, start + count)</c> as JSON row objects (missing numbers as null).</summary>
     public static string TelcoRowsJson(int start, int count, int explain = 0, string? keyField = null)

@@ -117,7 +117,7 @@ public sealed class EngineTests
     [Fact]
     public void A_model_with_inputs_of_neither_layout_is_refused_at_load_naming_its_inputs()
     {
-        byte[] artifact = File.ReadAllBytes(Path.Combine("/usr/share/libonnx-testdata/data/pytorch-converted", "test_ELU", "model.onnx"));
+        byte[] artifact = TestArtifacts.PyTorchConverted("test_ELU");
         ScoringSession session = _engines.Load(artifact, preferOnnxRuntime: false, CancellationToken.None);
 
         Action act = () => _ = new LoadedModel("elu", 1, session, artifact.Length);
