@@ -24,6 +24,25 @@ public interface IApprovalMailer
     Task SendAsync(ApprovalMail mail, CancellationToken cancellationToken);
 }
 
+/// <summary>Where approvers' links point (section <c>Approvals</c>: <c>Approvals__BaseUrl</c>, e.g. the Pipelines app's <c>https://…/api/</c>).</summary>
+public sealed class ApprovalLinkOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Approvals";
+
+    /// <summary>The absolute http(s) URL the approval page's routes hang under.</summary>
+    public string BaseUrl { get; set; } = string.Empty;
+
+    /// <summary><see cref="BaseUrl"/> as a URI; throws when it is invalid (see <see cref="Problems"/>).</summary>
+    public Uri BaseUri => Problems() is { Count: 0 } ? new Uri(BaseUrl) : throw new InvalidOperationException(string.Join(" ", Problems()));
+
+    /// <summary>The problems with these settings; empty when valid.</summary>
+    public IReadOnlyList<string> Problems() =>
+        Uri.TryCreate(BaseUrl, UriKind.Absolute, out Uri? uri) && uri.Scheme is "https" or "http" && string.IsNullOrEmpty(uri.Query)
+            ? []
+            : ["Approvals:BaseUrl must be an absolute http(s) URL without a query."];
+}
+
 /// <summary>The links of the approval page: <c>{base}/approvals/{requestId}?token=…&amp;decision=approve|reject</c>.</summary>
 public static class ApprovalLinks
 {

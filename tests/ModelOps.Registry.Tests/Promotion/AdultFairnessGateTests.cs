@@ -2,11 +2,12 @@ using ModelOps.Learning.Data;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Registry.Promotion;
 using ModelOps.Testing;
+using Xunit.Abstractions;
 
 namespace ModelOps.Registry.Tests.Promotion;
 
 /// <summary>A challenger trained on UCI Adult with <c>sex</c> as a feature is refused by the fairness gate.</summary>
-public sealed class AdultFairnessGateTests
+public sealed class AdultFairnessGateTests(ITestOutputHelper output)
 {
     private static string Folder => Path.Combine(RepositoryLayout.SharedData, "datasets", "adult");
 
@@ -28,6 +29,7 @@ public sealed class AdultFairnessGateTests
 
         GateReport report = new PromotionGates(new PromotionGateOptions { SensitiveColumn = "sex", RequireSignificantGain = false, MinimumAurocGain = -1 }).Evaluate(evidence);
 
+        output.WriteLine($"challenger AUROC {report.ChallengerAuroc:F4}, champion AUROC {report.Comparison!.AurocB:F4}, disparate impact {report.Fairness!.DisparateImpact:F4}, equal-opportunity difference {report.Fairness.EqualOpportunityDifference:F4}");
         report.Passed.Should().BeFalse();
         report.Results.Single(r => r.Gate == GateNames.Fairness).Passed.Should().BeFalse();
         report.Fairness!.DisparateImpact.Should().BeLessThan(0.8);

@@ -71,3 +71,48 @@ public sealed class PromotionRequestTests
         System.Text.Json.JsonSerializer.Deserialize("{\"intendedUse\":\"x\"}", RegistryJsonContext.Default.ModelCard)!.Approvers.Should().BeNull();
     }
 }
+
+public sealed class PromotionJsonTests
+{
+    [Fact]
+    public void Requests_progress_and_gate_reports_round_trip_through_the_source_generated_context()
+    {
+        var request = new PromotionRequest("churn", 4, "champion", "dana@example.org", PromotionReason.Accuracy, AllowBreakingSchema: true, Note: "retrained");
+        var progress = PromotionProgress.Start(request, DateTimeOffset.UnixEpoch).MoveTo(PromotionStage.Gating, DateTimeOffset.UnixEpoch);
+        var gates = new GateReport([new GateResult(GateNames.Metrics, false, ["gain too small."])], null, 0.8, null);
+
+        string json = System.Text.Json.JsonSerializer.Serialize(request, PromotionJsonContext.Default.PromotionRequest);
+        PromotionRequest back = System.Text.Json.JsonSerializer.Deserialize(json, PromotionJsonContext.Default.PromotionRequest)!;
+        PromotionProgress progressBack = System.Text.Json.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.Serialize(progress, PromotionJsonContext.Default.PromotionProgress), PromotionJsonContext.Default.PromotionProgress)!;
+        GateReport gatesBack = System.Text.Json.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.Serialize(gates, PromotionJsonContext.Default.GateReport), PromotionJsonContext.Default.GateReport)!;
+
+        json.Should().Contain("\"reason\":\"Accuracy\"");
+        back.Should().Be(request);
+        back.Id.Should().Be(request.Id);
+        progressBack.Stage.Should().Be(PromotionStage.Gating);
+        gatesBack.FailureReasons.Should().Equal("metrics: gain too small.");
+    }
+}
+
+public sealed class ApprovalLinkTests
+{
+    [Theory]
+    [InlineData("https://pipelines.example.org/api/", true)]
+    [InlineData("http://127.0.0.1:7071/api", true)]
+    [InlineData("pipelines.example.org/api", false)]
+    [InlineData("ftp://example.org/", false)]
+    [InlineData("https://example.org/api?x=1", false)]
+    [InlineData("", false)]
+    public void The_base_url_must_be_absolute_http_without_a_query(string url, bool valid)
+    {
+        new ApprovalLinkOptions { BaseUrl = url }.Problems().Should().HaveCount(valid ? 0 : 1);
+    }
+
+    [Fact]
+    public void Links_escape_the_token_and_name_the_decision()
+    {
+        Uri link = ApprovalLinks.For(new Uri("https://pipelines.example.org/api/"), "promote-ab", "a+b/c", ApprovalDecision.Reject);
+
+        link.AbsoluteUri.Should().Be("https://pipelines.example.org/api/approvals/promote-ab?token=a%2Bb%2Fc&decision=reject");
+    }
+}
