@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 CONFIGURATION="${CONFIGURATION:-Release}"
-APT_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-onnx libonnx-testdata)
+APT_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-onnx libonnx-testdata chromium)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
