@@ -60,6 +60,28 @@ internal sealed class TestApp : IAsyncDisposable
         IReadOnlyDictionary<string, string>? values = null,
         TimeProvider? clock = null)
     {
+        (string folder, string settingsFile) = await WriteSettingsAsync(connectionString, enabled, values);
+        LocalSettings local = LocalSettings.Load(settingsFile);
+        var host = new FunctionAppHost(AppDefinition.Load(AppFolder), local, NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
+        try
+        {
+            await host.StartAsync(0, CancellationToken.None);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return new TestApp(folder, host, local.Values);
+    }
+
+    /// <summary>A temporary folder with the run's local.settings.json and an empty record file.</summary>
+    public static async Task<(string Folder, string SettingsFile)> WriteSettingsAsync(
+        string connectionString,
+        IEnumerable<string> enabled,
+        IReadOnlyDictionary<string, string>? values = null)
+    {
         string folder = Directory.CreateTempSubdirectory("lfh-").FullName;
         var settingValues = new JsonObject
         {
@@ -93,20 +115,7 @@ internal sealed class TestApp : IAsyncDisposable
         string settingsFile = Path.Combine(folder, "local.settings.json");
         await File.WriteAllTextAsync(settingsFile, settings.ToJsonString());
         await File.WriteAllTextAsync(Path.Combine(folder, "records.jsonl"), string.Empty);
-
-        LocalSettings local = LocalSettings.Load(settingsFile);
-        var host = new FunctionAppHost(AppDefinition.Load(AppFolder), local, NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
-        try
-        {
-            await host.StartAsync(0, CancellationToken.None);
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
-
-        return new TestApp(folder, host, local.Values);
+        return (folder, settingsFile);
     }
 
     /// <summary>What the named function recorded, in order.</summary>
