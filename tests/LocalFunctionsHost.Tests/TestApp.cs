@@ -58,11 +58,12 @@ internal sealed class TestApp : IAsyncDisposable
         string connectionString,
         IEnumerable<string> enabled,
         IReadOnlyDictionary<string, string>? values = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         (string folder, string settingsFile) = await WriteSettingsAsync(connectionString, enabled, values);
         LocalSettings local = LocalSettings.Load(settingsFile);
-        var host = new FunctionAppHost(AppDefinition.Load(AppFolder), local, NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
+        var host = new FunctionAppHost(AppDefinition.Load(AppFolder), local, logger ?? NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
         try
         {
             await host.StartAsync(0, CancellationToken.None);

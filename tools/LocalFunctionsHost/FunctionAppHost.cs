@@ -45,10 +45,21 @@ internal sealed class FunctionAppHost : IAsyncDisposable
     {
         _worker = new WorkerProcess(_app, _settings, _logger);
         await _worker.StartAsync(cancellationToken);
-        Functions = _worker.Functions
-            .Select(f => FunctionDefinition.From(f, _settings))
-            .Where(f => !IsDisabled(f.Name))
-            .ToList();
+        var functions = new List<FunctionDefinition>();
+        foreach (Microsoft.Azure.WebJobs.Script.Grpc.Messages.RpcFunctionMetadata metadata in _worker.Functions.Where(f => !IsDisabled(f.Name)))
+        {
+            try
+            {
+                functions.Add(FunctionDefinition.From(metadata, _settings));
+            }
+            catch (InvalidDataException e)
+            {
+                // As the Functions host does: a function whose bindings cannot be resolved is not run; the others are.
+                Log.FunctionError(_logger, metadata.Name, e.Message);
+            }
+        }
+
+        Functions = functions;
         var outputs = new OutputBindings(_settings, _app.Queues);
         var invoker = new FunctionInvoker(_worker, new InputBindings(_settings), outputs, _logger, _app.FunctionTimeout);
         _frontDoor = new HttpFrontDoor(_app, new FunctionKeys(_settings), Functions, _worker, _logger, _verbose);

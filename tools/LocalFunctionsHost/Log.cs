@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "'{Function}' has a {Trigger} trigger, which this host does not run")]
     public static partial void TriggerNotSupported(ILogger logger, string function, string trigger);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Error, Message = "'{Function}' is not run: {Reason}")]
+    public static partial void FunctionError(ILogger logger, string function, string reason);
 }
