@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace LocalFunctionsHost;
 
 /// <summary>
-/// One function app under the local host: its worker, its HTTP front door, and a runner for each timer and
-/// queue trigger. Functions switched off with the <c>AzureWebJobs.NAME.Disabled</c> setting get none.
+/// One function app under the local host: its worker, its HTTP front door, and a runner for each timer,
+/// queue and blob trigger. Functions switched off with the <c>AzureWebJobs.NAME.Disabled</c> setting get none.
 /// </summary>
 internal sealed class FunctionAppHost : IAsyncDisposable
 {
@@ -79,6 +79,10 @@ internal sealed class FunctionAppHost : IAsyncDisposable
                 case "queuetrigger":
                     var queue = new QueueTrigger(function, invoker, _settings, _app.Queues, _clock, _logger);
                     _triggers.Add(Task.Run(() => Guard(function.Name, queue.RunAsync), CancellationToken.None));
+                    break;
+                case "blobtrigger":
+                    var blobs = new BlobTrigger(function, invoker, _settings, _app.Queues, HostId, _clock, _logger);
+                    _triggers.Add(Task.Run(() => Guard(function.Name, blobs.RunAsync), CancellationToken.None));
                     break;
                 case "httptrigger":
                     break;
