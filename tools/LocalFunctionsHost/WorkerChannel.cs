@@ -161,9 +161,6 @@ internal sealed class WorkerChannel
             WorkerDirectory = app.Root,
             FunctionAppDirectory = app.Root,
         };
-        init.Capabilities["RpcHttpTriggerMetadataRemoved"] = "true";
-        init.Capabilities["RpcHttpBodyOnly"] = "true";
-        init.Capabilities["TypedDataCollection"] = "true";
         StreamingMessage initResponse = await RequestAsync("init", new StreamingMessage { RequestId = "init", WorkerInitRequest = init }, cancellationToken);
         WorkerInitResponse initialized = initResponse.WorkerInitResponse;
         if (initialized.Result?.Status == StatusResult.Types.Status.Failure)
