@@ -13,7 +13,14 @@ public sealed class BlobFunctions
         [QueueTrigger("%QUEUE_BLOB%")] string name,
         [BlobInput("%CONTAINER%/{queueTrigger}")] string content) => content.ToUpperInvariant();
 
+    /// <summary>Records each blob version it sees; content containing "fail" throws (the poison path).</summary>
     [Function("BlobWatch")]
-    public static void BlobWatch([BlobTrigger("%WATCHED_CONTAINER%/{name}")] string content, string name) =>
+    public static void BlobWatch([BlobTrigger("%WATCHED_CONTAINER%/{name}")] string content, string name)
+    {
         Recorder.Record("BlobWatch", new JsonObject { ["name"] = name, ["content"] = content });
+        if (content.Contains("fail", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("asked to fail");
+        }
+    }
 }

@@ -28,4 +28,23 @@ public sealed class BlobTriggerTests(AzuriteFixture azurite)
         runs.Select(r => r.GetProperty("name").GetString()).Should().Equal("reports/a.txt", "reports/a.txt");
         runs.Select(r => r.GetProperty("content").GetString()).Should().Equal("first", "second");
     }
+
+    [Fact]
+    public async Task A_blob_that_fails_five_times_is_reported_in_the_blob_poison_queue_and_not_run_again()
+    {
+        await using TestApp app = await TestApp.StartAsync(azurite.ConnectionString, ["BlobWatch"]);
+        BlobContainerClient container = StorageClients.Container(azurite.ConnectionString, app.Values["WATCHED_CONTAINER"]);
+        await container.CreateIfNotExistsAsync();
+        string name = AzuriteFixture.UniqueName("bad") + ".txt";
+
+        await container.GetBlobClient(name).UploadAsync(BinaryData.FromString("please fail"));
+        Azure.Storage.Queues.QueueClient poison = StorageClients.Queue(azurite.ConnectionString, BlobTrigger.PoisonQueue, base64: true);
+        await TestApp.WaitUntilAsync(
+            async () => (await poison.ExistsAsync()).Value && (await poison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString().Contains(name, StringComparison.Ordinal)),
+            "the poison message");
+        // Bounded extra wait: a sixth attempt would come within the next poll (1 s).
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        app.Records("BlobWatch").Should().HaveCount(5);
+    }
 }
