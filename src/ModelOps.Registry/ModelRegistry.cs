@@ -90,6 +90,7 @@ public sealed class ModelRegistry(
             return new Registration(sameBytes.Version, Existing: true);
         }
 
+        bool numberChosen = request.Version is not null;
         int number = request.Version ?? await store.GetHighestVersionNumberAsync(model, cancellationToken) + 1;
         if (request.Alias == ChampionAlias && (request.Metrics?.Count ?? 0) == 0 && !request.Force)
         {
@@ -102,7 +103,9 @@ public sealed class ModelRegistry(
             request.Metrics ?? new Dictionary<string, double>(), request.Lineage ?? Lineage.Empty, request.Dependencies ?? [],
             VersionStatus.Registered, principal, clock.GetUtcNow()) { Baseline = request.Baseline };
 
-        StoredVersion? existing = await store.GetVersionAsync(model, number, cancellationToken);
+        // A number one above the highest row has no row yet (a writer racing for it loses at the pending insert), so only
+        // a number the caller chose can meet an earlier attempt at the same registration.
+        StoredVersion? existing = numberChosen ? await store.GetVersionAsync(model, number, cancellationToken) : null;
         if (existing is not null && !existing.Version.IsSameRegistrationAs(version))
         {
             throw new DuplicateVersionException(model, number);
@@ -134,7 +137,9 @@ public sealed class ModelRegistry(
         AliasPointer? current = await store.GetAliasAsync(version.Model, request.Alias, cancellationToken);
         if (current?.Version != version.Version)
         {
-            await MoveAliasAsync(version.Model, request.Alias, version.Version, reason.Length > 0 ? reason : "set at registration", current?.ETag, principal, request.Force, cancellationToken);
+            // The version was just read or written, so the move need not read it (or the alias) again.
+            CheckAliasTarget(version, request.Alias, request.Force);
+            await MoveAliasToAsync(version, request.Alias, current, reason.Length > 0 ? reason : "set at registration", principal, cancellationToken);
         }
     }
 
@@ -156,28 +161,39 @@ public sealed class ModelRegistry(
         reason = RegistryNames.CheckText(reason, "reason", 1000, required: true);
         principal = CheckPrincipal(principal);
         StoredVersion target = await GetStoredVersionAsync(model, version, cancellationToken);
-        if (target.Version.Status != VersionStatus.Registered)
-        {
-            throw new InvalidStatusTransitionException(model, version, target.Version.Status, VersionStatus.Registered);
-        }
-
-        if (alias == ChampionAlias && target.Version.Metrics.Count == 0 && !force)
-        {
-            throw new ChampionWithoutMetricsException(model, version);
-        }
-
+        CheckAliasTarget(target.Version, alias, force);
         AliasPointer? current = await store.GetAliasAsync(model, alias, cancellationToken);
         if (ifMatch is not null && (current is null || current.ETag != ifMatch))
         {
             throw new RegistryPreconditionFailedException($"Alias '{alias}' of '{model}' has changed since it was read (If-Match does not match).");
         }
 
-        string? expected = ifMatch ?? current?.ETag;
+        return await MoveAliasToAsync(target.Version, alias, current, reason, principal, cancellationToken);
+    }
+
+    /// <summary>An alias points only at a registered version, and the champion only at one with held-out metrics unless forced.</summary>
+    private static void CheckAliasTarget(ModelVersion target, string alias, bool force)
+    {
+        if (target.Status != VersionStatus.Registered)
+        {
+            throw new InvalidStatusTransitionException(target.Model, target.Version, target.Status, VersionStatus.Registered);
+        }
+
+        if (alias == ChampionAlias && target.Metrics.Count == 0 && !force)
+        {
+            throw new ChampionWithoutMetricsException(target.Model, target.Version);
+        }
+    }
+
+    /// <summary>Points <paramref name="alias"/> at <paramref name="target"/> if the alias is still as <paramref name="current"/> (null: absent).</summary>
+    private async Task<AliasPointer> MoveAliasToAsync(ModelVersion target, string alias, AliasPointer? current, string reason, string principal, CancellationToken cancellationToken)
+    {
+        (string model, int version) = (target.Model, target.Version);
         string before = current is null ? string.Empty : Describe(alias, current.Version);
         return await AppendAsync(model, head =>
         {
             AuditEntry entry = audit.Next(head, model, "alias", principal, reason, clock.GetUtcNow(), before, Describe(alias, version));
-            return store.SetAliasAsync(model, alias, version, expected, entry, audit.HeadOf(entry), cancellationToken);
+            return store.SetAliasAsync(model, alias, version, current?.ETag, entry, audit.HeadOf(entry), cancellationToken);
         }, $"Alias '{alias}' of '{model}' was moved by someone else; read it again.", cancellationToken);
     }
 
