@@ -67,7 +67,10 @@ internal sealed class ScoringHarness : IAsyncDisposable
     public ModelCache Cache { get; }
 
     public Task<ModelVersion> RegisterAsync(byte[] artifact, string? alias = null, IReadOnlyList<string>? tags = null) =>
-        Registry.RegisterAsync(new RegistrationRequest(Model, Tags: tags, Alias: alias, Reason: "test"), artifact, "alice", CancellationToken.None);
+        Registry.RegisterAsync(new RegistrationRequest(Model, Tags: tags, Metrics: HeldOutMetrics, Alias: alias, Reason: "test"), artifact, "alice", CancellationToken.None);
+
+    /// <summary>Held-out metrics on every test version, since the champion moves only to versions that have them.</summary>
+    private static readonly Dictionary<string, double> HeldOutMetrics = new() { ["auroc"] = 0.8 };
 
     public Task<AliasPointer> MoveAsync(string alias, int version) =>
         Registry.MoveAliasAsync(Model, alias, version, "promote", null, "alice", CancellationToken.None);
