@@ -1,12 +1,25 @@
 using BenchmarkDotNet.Running;
 using ModelOps.Benchmarks;
 
-// `onnx-vs-ort`: our ONNX engine against onnxruntime-node on the same models and inputs (ratios).
+// `onnx-vs-ort TELCO.csv [SPEC.json]`: our ONNX engine against ONNX Runtime for .NET in the same process, on the same
+// models and inputs (ratios, bytes per call, agreement).
 // Anything else goes to BenchmarkDotNet: run one class with --filter '*Name*'.
 if (args.Length > 0 && args[0] == "onnx-vs-ort")
 {
-    string root = args.Length > 1 ? args[1] : Directory.GetCurrentDirectory();
-    return OnnxVersusOrt.Run(root);
+    if (args.Length < 2 || !File.Exists(args[1]))
+    {
+        Console.Error.WriteLine("onnx-vs-ort needs the Telco churn CSV: onnx-vs-ort TELCO.csv [SPEC.json] (default spec examples/telco-churn.spec.json)");
+        return 2;
+    }
+
+    string spec = args.Length > 2 ? args[2] : Path.Combine("examples", "telco-churn.spec.json");
+    if (!File.Exists(spec))
+    {
+        Console.Error.WriteLine($"onnx-vs-ort: the pipeline spec '{spec}' does not exist (pass SPEC.json, or run from the repository root)");
+        return 2;
+    }
+
+    return EngineVersusOrt.Run(args[1], spec);
 }
 
 if (args.Length > 0 && args[0] == "drift-profile")
