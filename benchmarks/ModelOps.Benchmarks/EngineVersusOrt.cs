@@ -203,5 +203,7 @@ internal static class Timing
 /// <summary>Sessions of our engine, optionally with a bounded degree of parallelism.</summary>
 internal static class EngineSessions
 {
-    public static InferenceSession Create(byte[] model, int? degreeOfParallelism) => OnnxModel.Load(model).CreateSession();
+    public static InferenceSession Create(byte[] model, int? degreeOfParallelism) => degreeOfParallelism is { } n
+        ? OnnxModel.Load(model).CreateSession(new InferenceSessionOptions { MaxDegreeOfParallelism = n })
+        : OnnxModel.Load(model).CreateSession();
 }

@@ -22,7 +22,7 @@ internal readonly ref struct KernelContext
     private readonly RunState? _state;
     private readonly int _step;
 
-    public KernelContext(object?[] values, int[] inputs, int[] outputs, CancellationToken cancellationToken, RunState? state = null, int step = 0)
+    public KernelContext(object?[] values, int[] inputs, int[] outputs, CancellationToken cancellationToken, RunState? state = null, int step = 0, int parallelism = 1)
     {
         _values = values;
         _inputs = inputs;
@@ -30,7 +30,11 @@ internal readonly ref struct KernelContext
         CancellationToken = cancellationToken;
         _state = state;
         _step = step;
+        Parallelism = parallelism;
     }
+
+    /// <summary>How many threads a kernel may spread a large batch over (the session's degree of parallelism).</summary>
+    public int Parallelism { get; }
 
     /// <summary>
     /// A tensor for output <paramref name="index"/> to fill: the one this step wrote last run when its type and shape
