@@ -7,7 +7,7 @@ using ModelOps.Onnx;
 namespace ModelOps.Benchmarks;
 
 /// <summary>
-/// <c>onnx-vs-ort TELCO.csv [SPEC.json]</c>: our engine against ONNX Runtime for .NET in the same process, on the same
+/// <c>onnx-vs-ort TELCO.csv [SPEC.json] [--only NAME]</c>: our engine against ONNX Runtime for .NET in the same process, on the same
 /// model files and input tensors: single-row latency and 10,000-row batch throughput, ORT single-threaded and with its
 /// default threads, through its fast API (pinned OrtValues reused, outputs pre-allocated) and the plain
 /// NamedOnnxValue API; bytes allocated per call; output agreement. Engines alternate within each of three repetitions;
@@ -18,11 +18,11 @@ internal static class EngineVersusOrt
     private const int BatchRows = 10_000;
     private const int Repetitions = 3;
 
-    public static int Run(string telcoCsv, string specPath)
+    public static int Run(string telcoCsv, string specPath, string? only)
     {
         List<BenchmarkCase> cases = Cases(telcoCsv, specPath);
         var results = new List<CaseResult>();
-        foreach (BenchmarkCase c in cases)
+        foreach (BenchmarkCase c in cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             Console.Error.WriteLine($"measuring {c.Name} …");
             results.Add(Measure(c));

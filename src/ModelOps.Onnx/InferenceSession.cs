@@ -135,7 +135,7 @@ public sealed class InferenceSession
                 PlanStep step = steps[s];
                 try
                 {
-                    step.Kernel.Run(new KernelContext(values, step.Inputs, step.Outputs, cancellationToken, state, s, _parallelism));
+                    step.Kernel.Run(new KernelContext(values, step.Inputs, step.Outputs, cancellationToken, state, s, _parallelism, step.LastReads));
                 }
                 catch (Exception e) when (e is IndexOutOfRangeException or InvalidCastException or ArgumentException or InvalidOperationException)
                 {

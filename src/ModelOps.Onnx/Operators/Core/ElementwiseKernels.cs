@@ -155,7 +155,8 @@ internal sealed class BinaryKernel(string op) : OperatorKernel
     private Tensor Arithmetic<T>(in KernelContext context, T[] x, T[] y, TensorElementType type, in BroadcastLayout layout)
         where T : System.Numerics.IFloatingPointIeee754<T>
     {
-        (Tensor t, T[] r) = context.OutputBuffer<T>(0, type, layout.Shape);
+        // Write over a full-size operand the plan no longer needs (large batches), else into the step's buffer.
+        (Tensor t, T[] r) = context.OutputBufferOver<T>(0, layout.A == OperandLayout.Full ? 0 : 1, type, layout.Shape);
         switch (op)
         {
             case "Add": BlockKernels.Arithmetic(Core.Arithmetic.Add, x, y, r, layout); break;
@@ -260,7 +261,7 @@ internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
         if (x.ElementType is TensorElementType.Double)
         {
             double[] source = (double[])x.Data;
-            (Tensor t, double[] r) = context.OutputBuffer<double>(0, TensorElementType.Double, x.Shape);
+            (Tensor t, double[] r) = context.OutputBufferOver<double>(0, 0, TensorElementType.Double, x.Shape);
             for (int i = 0; i < r.Length; i++) r[i] = Apply(source[i]);
             context.SetOutput(0, t);
             return;
@@ -269,7 +270,7 @@ internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
         if (x.ElementType is TensorElementType.Float)
         {
             float[] source = (float[])x.Data;
-            (Tensor t, float[] r) = context.OutputBuffer<float>(0, TensorElementType.Float, x.Shape);
+            (Tensor t, float[] r) = context.OutputBufferOver<float>(0, 0, TensorElementType.Float, x.Shape);
             for (int i = 0; i < r.Length; i++) r[i] = (float)Apply(source[i]);
             context.SetOutput(0, t);
             return;

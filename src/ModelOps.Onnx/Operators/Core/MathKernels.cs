@@ -7,8 +7,8 @@ internal sealed class MatMulKernel : OperatorKernel
 
     private static Tensor Product(in KernelContext context, Tensor a, Tensor b)
     {
-        int m = (int)Tensor.ElementCount(a.Shape.AsSpan(0, a.Rank - 1)), k = (int)b.Shape[0], n = (int)b.Shape[1];
-        long[] shape = [.. a.Shape[..^1], n];
+        int m = (int)Tensor.ElementCount(a.Shape.AsSpan(0, a.Rank - 1)), k = (int)b.Shape[0], n = b.Rank == 1 ? 1 : (int)b.Shape[1];
+        long[] shape = b.Rank == 1 ? a.Shape[..^1] : [.. a.Shape[..^1], n];
         Span<double> scratch = context.Scratch<double>(0, MatrixProduct.ScratchLength(k, n));
         if (a.ElementType == TensorElementType.Double)
         {
@@ -27,7 +27,8 @@ internal sealed class MatMulKernel : OperatorKernel
         Tensor a = context.Input(0), b = context.Input(1);
 
         // [.., m, k] × [k, n]: the leading dimensions of A fold into its rows, one vectorized product.
-        if (a.Rank >= 2 && b.Rank == 2 && a.Shape[^1] == b.Shape[0] && a.ElementType == b.ElementType && a.ElementType is TensorElementType.Double or TensorElementType.Float)
+        // A 1-D B is one column whose dimension the result drops; a 1-D A is one row, likewise.
+        if (a.Rank >= 1 && b.Rank is 1 or 2 && a.Shape[^1] == b.Shape[0] && a.ElementType == b.ElementType && a.ElementType is TensorElementType.Double or TensorElementType.Float)
         {
             context.SetOutput(0, Product(context, a, b));
             return;
