@@ -356,6 +356,13 @@ internal sealed class ConcatKernel(long axis) : OperatorKernel
             {
                 for (int o = 0; o < outer; o++) data[(o * width) + offset] = source[o];
             }
+            else if (block <= 8)
+            {
+                for (int o = 0; o < outer; o++)
+                {
+                    for (int j = 0; j < block; j++) data[(o * width) + offset + j] = source[(o * block) + j];
+                }
+            }
             else
             {
                 for (int o = 0; o < outer; o++) source.AsSpan(o * block, block).CopyTo(data.AsSpan((o * width) + offset, block));
