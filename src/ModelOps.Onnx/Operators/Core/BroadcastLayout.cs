@@ -27,15 +27,11 @@ internal readonly record struct BroadcastLayout(OperandLayout A, OperandLayout B
     public static bool TryCreate(Tensor a, Tensor b, out BroadcastLayout layout)
     {
         layout = default;
+        // The result's shape is usually one operand's own: take that array (a single-row call allocates nothing).
         long[] shape;
-        if (a.Shape.AsSpan().SequenceEqual(b.Shape))
-        {
-            shape = a.Shape;
-        }
-        else
-        {
-            if (!TryBroadcast(a.Shape, b.Shape, out shape)) return false;
-        }
+        if (Covers(a.Shape, b.Shape)) shape = a.Shape;
+        else if (Covers(b.Shape, a.Shape)) shape = b.Shape;
+        else if (!TryBroadcast(a.Shape, b.Shape, out shape)) return false;
 
         int n = (int)Tensor.ElementCount(shape);
         if (!Classify(a, shape, n, out OperandLayout la, out int innerA) || !Classify(b, shape, n, out OperandLayout lb, out int innerB)) return false;
@@ -89,6 +85,19 @@ internal readonly record struct BroadcastLayout(OperandLayout A, OperandLayout B
         }
 
         return false;
+    }
+
+    // True when broadcasting `other` against `shape` leaves `shape` as it is.
+    private static bool Covers(long[] shape, long[] other)
+    {
+        if (other.Length > shape.Length) return false;
+        int pad = shape.Length - other.Length;
+        for (int d = 0; d < other.Length; d++)
+        {
+            if (other[d] != shape[d + pad] && other[d] != 1) return false;
+        }
+
+        return true;
     }
 
     private static bool TryBroadcast(long[] a, long[] b, out long[] shape)

@@ -8,7 +8,11 @@ internal sealed class MatMulKernel : OperatorKernel
     private static Tensor Product(in KernelContext context, Tensor a, Tensor b)
     {
         int m = (int)Tensor.ElementCount(a.Shape.AsSpan(0, a.Rank - 1)), k = (int)b.Shape[0], n = b.Rank == 1 ? 1 : (int)b.Shape[1];
-        long[] shape = b.Rank == 1 ? a.Shape[..^1] : [.. a.Shape[..^1], n];
+        // The result's shape on the stack: A's leading dimensions, then n unless B is 1-D.
+        int rank = b.Rank == 1 ? a.Rank - 1 : a.Rank;
+        Span<long> shape = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        a.Shape.AsSpan(0, a.Rank - 1).CopyTo(shape);
+        if (b.Rank == 2) shape[^1] = n;
         Span<double> scratch = context.Scratch<double>(0, MatrixProduct.ScratchLength(k, n));
         if (a.ElementType == TensorElementType.Double)
         {
