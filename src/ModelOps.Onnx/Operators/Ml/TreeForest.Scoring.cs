@@ -4,15 +4,12 @@ using System.Runtime.CompilerServices;
 namespace ModelOps.Onnx.Operators.Ml;
 
 /// <summary>
-/// Scoring: rows go in blocks small enough to stay in cache while every tree walks them (trees in order, so each row
-/// sums its leaves in the same order however the rows are split), and large batches split their blocks over up to
-/// the session's degree of parallelism — bit-identical to one thread.
+/// Scoring: tree by tree over the rows (a tree's nodes stay in cache while every row walks it), and large batches
+/// split their rows into contiguous ranges over up to the session's degree of parallelism. Each row still sums its
+/// leaves in tree order however the rows are split, so the result is bit-identical to one thread.
 /// </summary>
 internal sealed partial class TreeForest
 {
-    /// <summary>Rows scored together while the trees walk them: 128 rows of 64 float features is 32 KB.</summary>
-    private const int BlockRows = 128;
-
     /// <summary>Below this many rows a batch runs on the calling thread (a pool hop costs more than it saves).</summary>
     public const int ParallelRows = 1024;
 
@@ -111,12 +108,10 @@ internal sealed partial class TreeForest
     // Its own method: the lambda's closure would otherwise be allocated on every call, single rows included.
     private void ScoreInParallel(Array data, int rows, int columns, double[] scores, bool[] touched, int chunks, CancellationToken cancellationToken)
     {
-        // Whole blocks per chunk, so each chunk walks the same row blocks one thread would.
-        int blocks = (rows + BlockRows - 1) / BlockRows;
         var options = new ParallelOptions { MaxDegreeOfParallelism = chunks, CancellationToken = cancellationToken };
         Parallel.For(0, chunks, options, c =>
         {
-            int from = (int)((long)blocks * c / chunks) * BlockRows, to = Math.Min(rows, (int)((long)blocks * (c + 1) / chunks) * BlockRows);
+            int from = (int)((long)rows * c / chunks), to = (int)((long)rows * (c + 1) / chunks);
             ScoreRows(data, from, to, columns, scores, touched, cancellationToken);
         });
     }
@@ -148,16 +143,12 @@ internal sealed partial class TreeForest
     private void ScoreRows<TWalk>(TWalk walk, int from, int to, int columns, double[] scores, bool[] touched, CancellationToken cancellationToken)
         where TWalk : struct, ITreeWalk
     {
-        for (int start = from; start < to; start += BlockRows)
+        foreach (int root in Roots)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int end = Math.Min(start + BlockRows, to);
-            foreach (int root in Roots)
+            for (int r = from; r < to; r++)
             {
-                for (int r = start; r < end; r++)
-                {
-                    AddLeaf(walk.Leaf(root, r * columns), r, scores, touched);
-                }
+                AddLeaf(walk.Leaf(root, r * columns), r, scores, touched);
             }
         }
     }
@@ -170,18 +161,21 @@ internal sealed partial class TreeForest
 
     private readonly struct FloatWalk(FloatNode[] nodes, float[] x) : ITreeWalk
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Leaf(int root, int offset) => Walk(nodes, root, x, offset);
     }
 
     private readonly struct DoubleWalk<T>(DoubleNode[] nodes, T[] x) : ITreeWalk
         where T : unmanaged, INumberBase<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Leaf(int root, int offset) => Walk(nodes, root, x, offset);
     }
 
     private readonly struct GeneralWalk<T>(TreeForest forest, FlatNode[] nodes, T[] x) : ITreeWalk
         where T : unmanaged, INumberBase<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Leaf(int root, int offset) => forest.WalkAny(nodes, root, x, offset);
     }
 
