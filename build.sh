@@ -2,13 +2,13 @@
 # The two commands of the README:
 #   ./build.sh up     run the local stack (Azurite, maildev, both function apps) with a demo model
 #   ./build.sh test   install what the tests need, build, and run every test
-# Both install their own prerequisites (npm packages, the System.IO.Hashing shim feed; for tests also
-# the Debian packages used as oracles), so they work on a brand-new machine.
+# Both install their own prerequisites (npm packages; for tests also the Debian
+# packages used as oracles), so they work on a brand-new machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 CONFIGURATION="${CONFIGURATION:-Release}"
-APT_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-onnx libonnx-testdata)
+APT_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-pandas python3-onnx libonnx-testdata chromium)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -33,14 +33,6 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-pack_shims() {
-  if [ ! -f build/feed/System.IO.Hashing.6.0.0.nupkg ]; then
-    log "packing build/shims into the repo-local feed"
-    mkdir -p build/feed
-    dotnet pack build/shims/System.IO.Hashing -c Release -o build/feed --nologo -v quiet
-  fi
-}
-
 build() {
   log "dotnet build Functions.sln -c $CONFIGURATION"
   dotnet build Functions.sln -c "$CONFIGURATION" --nologo -v quiet -clp:ErrorsOnly
@@ -61,7 +53,6 @@ summarize() {
 cmd_test() {
   install_node_packages
   install_debian_packages
-  pack_shims
   build
   rm -rf TestResults
   mkdir -p TestResults
@@ -76,7 +67,6 @@ cmd_test() {
 
 cmd_up() {
   install_node_packages
-  pack_shims
   build
   exec dotnet "tools/ModelOps.Cli/bin/$CONFIGURATION/net10.0/modelops.dll" up "$@"
 }

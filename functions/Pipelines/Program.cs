@@ -1,15 +1,12 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
 using ModelOps.Hosting;
 using ModelOps.Hosting.Registry;
 using ModelOps.Pipelines;
+using ModelOps.Registry;
 
-WebApplicationBuilder builder = FunctionAppBuilder.Create(args);
+FunctionsApplicationBuilder builder = FunctionApps.CreateBuilder(args, "Pipelines");
 builder.Services.AddModelRegistry(builder.Configuration);
-builder.Services.AddRegistryApiJson();
-
-WebApplication app = builder.Build();
-app.UseModelOps("Pipelines");
-app.MapRegistryApi();
-app.Run();
-
-/// <summary>The Pipelines function app's entry point (a custom handler); tests start it through this type.</summary>
-public partial class Program;
+builder.Services.AddJsonContext(RegistryApiJsonContext.Default);
+builder.Services.AddJsonContext(RegistryJsonContext.Default);
+builder.Build().Run();

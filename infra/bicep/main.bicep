@@ -1,6 +1,6 @@
 // ModelOps Functions on Azure: one storage account (artifacts, queues, tables, Functions state), monitoring,
 // a user-assigned identity with data-plane roles, a Key Vault for the approval-link signing key, and the
-// two function apps (Scoring, Pipelines) as Linux custom handlers.
+// two function apps (Scoring, Pipelines) as .NET 10 isolated workers on Linux.
 // Resource types and API versions follow the official Functions samples (see infra/bicep/README.md).
 targetScope = 'resourceGroup'
 
@@ -12,9 +12,9 @@ param namePrefix string
 @description('Azure region for every resource.')
 param location string = resourceGroup().location
 
-@description('Hosting plan: ElasticPremium (EP1, the documented plan for Linux custom handlers) or FlexConsumption (see the caveat in README.md).')
-@allowed([ 'ElasticPremium', 'FlexConsumption' ])
-param hostingPlan string = 'ElasticPremium'
+@description('Hosting plan: FlexConsumption (FC1, the default) or ElasticPremium (always-warm instances, deployment slots; see README.md).')
+@allowed([ 'FlexConsumption', 'ElasticPremium' ])
+param hostingPlan string = 'FlexConsumption'
 
 @description('Elastic Premium SKU when hostingPlan is ElasticPremium.')
 @allowed([ 'EP1', 'EP2', 'EP3' ])
@@ -97,7 +97,6 @@ module scoring 'modules/functionapp.bicep' = {
     hostingPlan: hostingPlan
     premiumSku: premiumSku
     maximumScale: maximumScale
-    handlerExecutable: 'ModelOps.Scoring'
     deploymentContainerUri: '${storage.outputs.blobServiceUri}${storage.outputs.deploymentContainers.scoring}'
     settings: sharedSettings
   }
@@ -111,7 +110,6 @@ module pipelines 'modules/functionapp.bicep' = {
     hostingPlan: hostingPlan
     premiumSku: premiumSku
     maximumScale: maximumScale
-    handlerExecutable: 'ModelOps.Pipelines'
     deploymentContainerUri: '${storage.outputs.blobServiceUri}${storage.outputs.deploymentContainers.pipelines}'
     settings: sharedSettings
   }

@@ -10,14 +10,18 @@ public sealed record ModelSchema(IReadOnlyList<TensorSpec> Inputs, IReadOnlyList
     public static ModelSchema Empty { get; } = new([], []);
 }
 
-/// <summary>The model card: what a reader needs to decide whether to use the model.</summary>
+/// <summary>
+/// The model card: what a reader needs to decide whether to use the model, and who may approve its promotions
+/// (<see cref="Approvers"/>: e-mail addresses; none listed means nobody can approve).
+/// </summary>
 public sealed record ModelCard(
     string IntendedUse = "",
     string Limitations = "",
     string InputsDescription = "",
     string OutputsDescription = "",
     string Accuracy = "",
-    string FairnessNotes = "");
+    string FairnessNotes = "",
+    IReadOnlyList<string>? Approvers = null);
 
 /// <summary>A registered model: the name versions are filed under, and what is true of all of them.</summary>
 public sealed record Model(

@@ -37,8 +37,18 @@ public sealed class ModelRegistry(
 {
     private const int AuditAttempts = 32;
 
+    /// <summary>The alias production scores with; it moves only to versions with held-out metrics unless forced.</summary>
+    public const string ChampionAlias = "champion";
+
     /// <summary>Registers a version (see the remarks for the order of writes). A retry of the same registration returns the existing version.</summary>
-    public async Task<ModelVersion> RegisterAsync(RegistrationRequest request, ReadOnlyMemory<byte> artifact, string principal, CancellationToken cancellationToken)
+    public async Task<ModelVersion> RegisterAsync(RegistrationRequest request, ReadOnlyMemory<byte> artifact, string principal, CancellationToken cancellationToken) =>
+        (await RegisterVersionAsync(request, artifact, principal, cancellationToken)).Version;
+
+    /// <summary>
+    /// Registers a version, or, when the model already has a committed version with these exact bytes, returns that
+    /// version (<see cref="Registration.Existing"/>) instead of storing a copy; an alias asked for still moves to it.
+    /// </summary>
+    public async Task<Registration> RegisterVersionAsync(RegistrationRequest request, ReadOnlyMemory<byte> artifact, string principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         string model = RegistryNames.Check(request.Model, "model");
@@ -69,11 +79,28 @@ public sealed class ModelRegistry(
         ArtifactFacts facts = validator.Validate(artifact, request.Schema ?? ModelSchema.Empty, cancellationToken);
         string sha = Convert.ToHexStringLower(SHA256.HashData(artifact.Span));
 
+        // The artifact is content-addressed, so equal bytes are the same model: answer with the version that has them.
+        // Only stored bytes can belong to a version, so new bytes cost no listing of the model's versions.
+        StoredVersion? sameBytes = await artifacts.ExistsAsync(sha, cancellationToken)
+            ? (await store.ListVersionsAsync(model, cancellationToken)).FirstOrDefault(v => v.Version.ArtifactSha256 == sha)
+            : null;
+        if (sameBytes is not null && (request.Version is null || request.Version == sameBytes.Version.Version))
+        {
+            await MoveRequestedAliasAsync(request, sameBytes.Version, principal, reason, cancellationToken);
+            return new Registration(sameBytes.Version, Existing: true);
+        }
+
         int number = request.Version ?? await store.GetHighestVersionNumberAsync(model, cancellationToken) + 1;
+        if (request.Alias == ChampionAlias && (request.Metrics?.Count ?? 0) == 0 && !request.Force)
+        {
+            // Refused before anything is written, so a refused champion leaves no stray version behind.
+            throw new ChampionWithoutMetricsException(model, number);
+        }
+
         var version = new ModelVersion(
             model, number, sha, artifact.Length, facts.Format, facts.Opsets, facts.Schema,
             request.Metrics ?? new Dictionary<string, double>(), request.Lineage ?? Lineage.Empty, request.Dependencies ?? [],
-            VersionStatus.Registered, principal, clock.GetUtcNow());
+            VersionStatus.Registered, principal, clock.GetUtcNow()) { Baseline = request.Baseline };
 
         StoredVersion? existing = await store.GetVersionAsync(model, number, cancellationToken);
         if (existing is not null && !existing.Version.IsSameRegistrationAs(version))
@@ -93,23 +120,36 @@ public sealed class ModelRegistry(
             version = existing.Version;
         }
 
-        if (request.Alias is not null)
+        await MoveRequestedAliasAsync(request, version, principal, reason, cancellationToken);
+        return new Registration(version, Existing: existing is { Committed: true });
+    }
+
+    private async Task MoveRequestedAliasAsync(RegistrationRequest request, ModelVersion version, string principal, string reason, CancellationToken cancellationToken)
+    {
+        if (request.Alias is null)
         {
-            AliasPointer? current = await store.GetAliasAsync(model, request.Alias, cancellationToken);
-            if (current?.Version != version.Version)
-            {
-                await MoveAliasAsync(model, request.Alias, version.Version, reason.Length > 0 ? reason : "set at registration", current?.ETag, principal, cancellationToken);
-            }
+            return;
         }
 
-        return version;
+        AliasPointer? current = await store.GetAliasAsync(version.Model, request.Alias, cancellationToken);
+        if (current?.Version != version.Version)
+        {
+            await MoveAliasAsync(version.Model, request.Alias, version.Version, reason.Length > 0 ? reason : "set at registration", current?.ETag, principal, request.Force, cancellationToken);
+        }
     }
 
     /// <summary>
     /// Points <paramref name="alias"/> at <paramref name="version"/> if the alias still has <paramref name="ifMatch"/>
     /// (when null, the alias as read now). A lost race is <see cref="RegistryPreconditionFailedException"/>.
     /// </summary>
-    public async Task<AliasPointer> MoveAliasAsync(string model, string alias, int version, string reason, string? ifMatch, string principal, CancellationToken cancellationToken)
+    public Task<AliasPointer> MoveAliasAsync(string model, string alias, int version, string reason, string? ifMatch, string principal, CancellationToken cancellationToken) =>
+        MoveAliasAsync(model, alias, version, reason, ifMatch, principal, force: false, cancellationToken);
+
+    /// <summary>
+    /// As the other overload; <see cref="ChampionAlias"/> moves only to a version with held-out metrics unless
+    /// <paramref name="force"/> is set, because a champion is chosen on them (<see cref="ChampionWithoutMetricsException"/>).
+    /// </summary>
+    public async Task<AliasPointer> MoveAliasAsync(string model, string alias, int version, string reason, string? ifMatch, string principal, bool force, CancellationToken cancellationToken)
     {
         RegistryNames.Check(model, "model");
         RegistryNames.Check(alias, "alias");
@@ -119,6 +159,11 @@ public sealed class ModelRegistry(
         if (target.Version.Status != VersionStatus.Registered)
         {
             throw new InvalidStatusTransitionException(model, version, target.Version.Status, VersionStatus.Registered);
+        }
+
+        if (alias == ChampionAlias && target.Version.Metrics.Count == 0 && !force)
+        {
+            throw new ChampionWithoutMetricsException(model, version);
         }
 
         AliasPointer? current = await store.GetAliasAsync(model, alias, cancellationToken);

@@ -1,3 +1,5 @@
+using ModelOps.Learning.Pipelines;
+
 namespace ModelOps.Registry;
 
 /// <summary>Where a version is in its life. Registered → Archived → Retired, and Archived → Registered to restore.</summary>
@@ -45,6 +47,9 @@ public sealed record ModelVersion(
     string CreatedBy,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>The training rows' profile drift is measured against, when the registration carried one.</summary>
+    public BaselineProfile? Baseline { get; init; }
+
     /// <summary>The version in its next status; throws <see cref="InvalidStatusTransitionException"/> for a move the life cycle does not allow.</summary>
     public ModelVersion MoveTo(VersionStatus next)
     {

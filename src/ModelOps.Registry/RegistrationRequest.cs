@@ -1,3 +1,5 @@
+using ModelOps.Learning.Pipelines;
+
 namespace ModelOps.Registry;
 
 /// <summary>
@@ -16,7 +18,17 @@ public sealed record RegistrationRequest(
     Lineage? Lineage = null,
     IReadOnlyList<ModelDependency>? Dependencies = null,
     string? Alias = null,
-    string Reason = "");
+    string Reason = "")
+{
+    /// <summary>The training rows' profile that drift is measured against (from the training report).</summary>
+    public BaselineProfile? Baseline { get; init; }
+
+    /// <summary>Move <see cref="Alias"/> even to a version without held-out metrics (see <see cref="ModelRegistry.ChampionAlias"/>).</summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>What registering answered: the version, and whether it existed already (same bytes, or a retry).</summary>
+public sealed record Registration(ModelVersion Version, bool Existing);
 
 /// <summary>Search criteria; every one given must hold.</summary>
 public sealed record ModelQuery(

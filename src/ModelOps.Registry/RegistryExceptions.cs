@@ -91,3 +91,12 @@ public enum StoreConflictKind
 /// <summary>The version cannot change status while an alias points at it.</summary>
 public sealed class VersionInUseException(string model, int version, string alias)
     : RegistryException($"Version {version} of '{model}' is what alias '{alias}' points at; move the alias first.");
+
+/// <summary>The champion alias was asked to move to a version without held-out metrics, and the move was not forced.</summary>
+public sealed class ChampionWithoutMetricsException(string model, int version)
+    : RegistryException($"Version {version} of '{model}' has no held-out metrics, and a champion is chosen on them; register it with its training report's metrics, or force the move.")
+{
+    public string Model { get; } = model;
+
+    public int Version { get; } = version;
+}

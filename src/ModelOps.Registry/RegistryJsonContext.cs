@@ -2,8 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace ModelOps.Registry;
 
-/// <summary>Source-generated JSON for the registry's records (stored metadata and wire types), camelCase.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// <summary>
+/// Source-generated JSON for the registry's records (stored metadata and wire types), camelCase. Unknown members are
+/// refused, so a misspelt field (<c>metricz</c>) is an error instead of silently dropped data.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(ModelVersion))]
 [JsonSerializable(typeof(Model))]
 [JsonSerializable(typeof(ModelSchema))]

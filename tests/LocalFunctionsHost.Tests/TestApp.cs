@@ -1,111 +1,145 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelOps.Testing;
 
 namespace LocalFunctionsHost.Tests;
 
 /// <summary>
-/// A function app folder made for one test: host.json pointing at the recording node handler,
-/// function folders from the test, local.settings.json with keys and the storage connection;
-/// and the host running it.
+/// The isolated test app (tests/LocalFunctionsHost.TestApp, built with this project) run by a fresh host for
+/// one test: only the functions the test names are enabled (the others get <c>AzureWebJobs.NAME.Disabled</c>),
+/// every queue and container setting gets a name of its own, and what the functions received is read back
+/// from their record file.
 /// </summary>
 internal sealed class TestApp : IAsyncDisposable
 {
     public const string MasterKey = "master-key-for-tests";
     public const string FunctionKey = "function-key-for-tests";
+    public const string AuditKey = "audit-key-for-tests";
+
+    public static readonly string[] AllFunctions =
+    [
+        "Echo", "Admin", "Open", "Upload", "Stream", "StartupTimer", "MonitoredTimer",
+        "QueueText", "QueuePoco", "QueueSdk", "QueueFanOut", "QueueReturn", "BlobCopy", "BlobWatch",
+    ];
+
+    private static readonly string[] NamedSettings =
+    [
+        "QUEUE_TEXT", "QUEUE_POCO", "QUEUE_SDK", "QUEUE_FANOUT", "QUEUE_NEXT", "QUEUE_TRAP", "QUEUE_BYTES",
+        "QUEUE_RETURN_IN", "QUEUE_RETURN_OUT", "QUEUE_BLOB", "CONTAINER", "WATCHED_CONTAINER",
+    ];
 
     private readonly string _folder;
-    private FunctionAppHost? _host;
 
-    private TestApp(string folder)
+    private TestApp(string folder, FunctionAppHost host, IReadOnlyDictionary<string, string> values)
     {
         _folder = folder;
+        Host = host;
+        Values = values;
     }
 
-    public string RecordFile => Path.Combine(_folder, "records.jsonl");
+    /// <summary>The test app's build output, the folder the host runs.</summary>
+    public static string AppFolder => Path.Combine(
+        RepositoryLayout.Root, "tests", "LocalFunctionsHost.TestApp", "bin",
+        typeof(TestApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!,
+        "net10.0");
 
-    public FunctionAppHost Host => _host!;
+    public FunctionAppHost Host { get; }
+
+    /// <summary>The app settings of this run (queue and container names included).</summary>
+    public IReadOnlyDictionary<string, string> Values { get; }
 
     public Uri FrontDoor => new($"http://127.0.0.1:{Host.Port}/");
 
+    private string RecordFile => Path.Combine(_folder, "records.jsonl");
+
     public static async Task<TestApp> StartAsync(
         string connectionString,
-        IReadOnlyDictionary<string, string> functions,
-        bool forwarding = true,
-        JsonObject? queues = null,
-        JsonObject? outputs = null,
+        IEnumerable<string> enabled,
+        IReadOnlyDictionary<string, string>? values = null,
         TimeProvider? clock = null,
-        string? name = null)
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        // The folder's name is the app's name, from which the timer monitor's host id derives.
-        string folder = Path.Combine(Directory.CreateTempSubdirectory("lfh-").FullName, name ?? "app" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "handler", "handler.js"), Path.Combine(folder, "handler.js"));
-        var host = new JsonObject
+        (string folder, string settingsFile) = await WriteSettingsAsync(connectionString, enabled, values);
+        LocalSettings local = LocalSettings.Load(settingsFile);
+        var host = new FunctionAppHost(AppDefinition.Load(AppFolder), local, logger ?? NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
+        try
         {
-            ["version"] = "2.0",
-            ["customHandler"] = new JsonObject
-            {
-                ["description"] = new JsonObject { ["defaultExecutablePath"] = "node", ["arguments"] = new JsonArray("handler.js", "%UNSET_TOKEN%") },
-                ["enableForwardingHttpRequest"] = forwarding,
-            },
-            ["extensions"] = new JsonObject
-            {
-                ["http"] = new JsonObject { ["routePrefix"] = "api" },
-                ["queues"] = queues ?? new JsonObject { ["maxPollingInterval"] = "00:00:00.200", ["visibilityTimeout"] = "00:00:00" },
-            },
+            await host.StartAsync(0, CancellationToken.None);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return new TestApp(folder, host, local.Values);
+    }
+
+    /// <summary>A temporary folder with the run's local.settings.json and an empty record file.</summary>
+    public static async Task<(string Folder, string SettingsFile)> WriteSettingsAsync(
+        string connectionString,
+        IEnumerable<string> enabled,
+        IReadOnlyDictionary<string, string>? values = null)
+    {
+        string folder = Directory.CreateTempSubdirectory("lfh-").FullName;
+        var settingValues = new JsonObject
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["RECORD_FILE"] = Path.Combine(folder, "records.jsonl"),
+            ["MONITORED_SCHEDULE"] = "0 */5 * * * *",
+            ["AzureFunctionsWebHost__hostid"] = AzuriteFixture.UniqueName("host"),
         };
-        await File.WriteAllTextAsync(Path.Combine(folder, "host.json"), host.ToJsonString());
-        foreach ((string function, string json) in functions)
+        foreach (string name in NamedSettings)
         {
-            Directory.CreateDirectory(Path.Combine(folder, function));
-            await File.WriteAllTextAsync(Path.Combine(folder, function, "function.json"), json);
+            settingValues[name] = AzuriteFixture.UniqueName(name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant()[..6]);
+        }
+
+        var enabledSet = enabled.ToHashSet(StringComparer.Ordinal);
+        foreach (string function in AllFunctions.Where(f => !enabledSet.Contains(f)))
+        {
+            settingValues[$"AzureWebJobs.{function}.Disabled"] = "true";
+        }
+
+        foreach ((string key, string value) in values ?? new Dictionary<string, string>())
+        {
+            settingValues[key] = value;
         }
 
         var settings = new JsonObject
         {
             ["IsEncrypted"] = false,
-            ["Values"] = new JsonObject
-            {
-                ["AzureWebJobsStorage"] = connectionString,
-                ["RECORD_FILE"] = Path.Combine(folder, "records.jsonl"),
-                ["OUTPUTS_JSON"] = (outputs ?? []).ToJsonString(),
-            },
-            ["Host"] = new JsonObject { ["MasterKey"] = MasterKey, ["FunctionKeys"] = new JsonObject { ["default"] = FunctionKey } },
+            ["Values"] = settingValues,
+            ["Host"] = new JsonObject { ["MasterKey"] = MasterKey, ["FunctionKeys"] = new JsonObject { ["default"] = FunctionKey, ["audit-bot"] = AuditKey } },
         };
-        await File.WriteAllTextAsync(Path.Combine(folder, "local.settings.json"), settings.ToJsonString());
+        string settingsFile = Path.Combine(folder, "local.settings.json");
+        await File.WriteAllTextAsync(settingsFile, settings.ToJsonString());
         await File.WriteAllTextAsync(Path.Combine(folder, "records.jsonl"), string.Empty);
-
-        var app = new TestApp(folder);
-        AppDefinition definition = AppDefinition.Load(folder);
-        app._host = new FunctionAppHost(definition, LocalSettings.Load(Path.Combine(folder, "local.settings.json")), NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
-        await app._host.StartAsync(0, CancellationToken.None);
-        return app;
+        return (folder, settingsFile);
     }
 
-    /// <summary>Every request the handler received, in order.</summary>
-    public IReadOnlyList<JsonElement> Records()
+    /// <summary>What the named function recorded, in order.</summary>
+    public IReadOnlyList<JsonElement> Records(string function)
     {
         var records = new List<JsonElement>();
         foreach (string line in File.ReadAllLines(RecordFile))
         {
             if (line.Length > 0)
             {
-                records.Add(JsonDocument.Parse(line).RootElement.Clone());
+                JsonElement record = JsonDocument.Parse(line).RootElement.Clone();
+                if (record.GetProperty("function").GetString() == function)
+                {
+                    records.Add(record);
+                }
             }
         }
 
         return records;
     }
 
-    /// <summary>Requests to POST /{function}, with their bodies parsed.</summary>
-    public IReadOnlyList<JsonElement> Invocations(string function) =>
-        Records().Where(r => r.GetProperty("url").GetString() == "/" + function)
-            .Select(r => JsonDocument.Parse(r.GetProperty("body").GetString()!).RootElement.Clone())
-            .ToList();
-
     /// <summary>Waits (bounded) until the condition holds; fails the test with the message otherwise.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 60)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
@@ -121,14 +155,10 @@ internal sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
+        await Host.DisposeAsync();
         try
         {
-            Directory.Delete(Path.GetDirectoryName(_folder)!, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
         catch (IOException)
         {

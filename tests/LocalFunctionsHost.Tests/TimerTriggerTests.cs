@@ -4,73 +4,70 @@ using ModelOps.Testing;
 
 namespace LocalFunctionsHost.Tests;
 
+/// <summary>Timer triggers through the worker protocol: runOnStartup, the schedule monitor, IsPastDue.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class TimerTriggerTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 22, 10, 2, 0, TimeSpan.Zero);
 
-    private static Dictionary<string, string> Timer(string name, string schedule, bool runOnStartup, bool useMonitor) => new()
-    {
-        [name] = $$"""{"bindings":[{"type":"timerTrigger","direction":"in","name":"timer","schedule":"{{schedule}}","runOnStartup":{{(runOnStartup ? "true" : "false")}},"useMonitor":{{(useMonitor ? "true" : "false")}}}]}""",
-    };
-
-    private BlobClient StatusBlob(TestApp app, string function) =>
-        new BlobContainerClient(azurite.ConnectionString, ScheduleMonitor.Container)
-            .GetBlobClient($"timers/{FunctionAppHost.HostId(app.Host.App.Name)}/{function}/status");
+    private BlobClient StatusBlob(string hostId, string function) =>
+        StorageClients.Container(azurite.ConnectionString, ScheduleMonitor.Container).GetBlobClient($"timers/{hostId}/{function}/status");
 
     [Fact]
-    public async Task Run_on_startup_fires_once_at_start_with_the_documented_envelope()
+    public async Task Run_on_startup_fires_once_at_start_without_a_schedule_status()
     {
         var clock = new ManualTimeProvider(Start);
-        await using TestApp app = await TestApp.StartAsync(azurite.ConnectionString, Timer("Nightly", "0 0 2 * * *", runOnStartup: true, useMonitor: false), clock: clock);
+        await using TestApp app = await TestApp.StartAsync(azurite.ConnectionString, ["StartupTimer"], clock: clock);
 
-        await TestApp.WaitUntilAsync(() => Task.FromResult(app.Invocations("Nightly").Count == 1), "the startup run");
+        await TestApp.WaitUntilAsync(() => Task.FromResult(app.Records("StartupTimer").Count == 1), "the startup run");
+        // Bounded extra wait: a second run would follow at once if the startup run were repeated.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        JsonElement envelope = app.Invocations("Nightly").Single();
-        JsonElement timer = envelope.GetProperty("Data").GetProperty("timer");
+        JsonElement timer = app.Records("StartupTimer").Single();
 
-        app.Invocations("Nightly").Should().HaveCount(1);
-        timer.GetProperty("Schedule").GetProperty("AdjustForDST").GetBoolean().Should().BeTrue();
-        timer.GetProperty("ScheduleStatus").ValueKind.Should().Be(JsonValueKind.Null);
-        timer.GetProperty("IsPastDue").GetBoolean().Should().BeFalse();
-        envelope.GetProperty("Metadata").GetProperty("sys").GetProperty("UtcNow").GetString().Should().StartWith("2026-11-22T10:02:00");
+        app.Records("StartupTimer").Should().HaveCount(1);
+        timer.GetProperty("isPastDue").GetBoolean().Should().BeFalse();
+        timer.GetProperty("hasStatus").GetBoolean().Should().BeFalse();
     }
 
     [Fact]
-    public async Task A_missed_schedule_fires_with_is_past_due_at_the_next_start()
+    public async Task A_missed_schedule_fires_with_is_past_due_and_the_stored_status_at_the_next_start()
     {
         var clock = new ManualTimeProvider(Start);
-        string appName = AzuriteFixture.UniqueName("app");
-        // The monitor says the next run was due yesterday at 02:00: the host was down then.
-        var seeded = new ScheduleStatus(Start.AddDays(-2).Date.AddHours(2), Start.AddDays(-1).Date.AddHours(2), Start.AddDays(-2).Date.AddHours(2));
-        await new ScheduleMonitor(azurite.ConnectionString, FunctionAppHost.HostId(appName)).WriteAsync("Nightly", seeded, CancellationToken.None);
+        string hostId = AzuriteFixture.UniqueName("host");
+        // The monitor says the next run was due yesterday at 10:00: the host was down then.
+        var seeded = new ScheduleStatus(Start.AddDays(-1).AddMinutes(-7), Start.AddDays(-1).AddMinutes(-2), Start.AddDays(-1).AddMinutes(-7));
+        await new ScheduleMonitor(azurite.ConnectionString, hostId).WriteAsync("MonitoredTimer", seeded, CancellationToken.None);
 
-        await using TestApp app = await TestApp.StartAsync(azurite.ConnectionString, Timer("Nightly", "0 0 2 * * *", runOnStartup: false, useMonitor: true), clock: clock, name: appName);
-        await TestApp.WaitUntilAsync(() => Task.FromResult(app.Invocations("Nightly").Count == 1), "the past-due run");
-        JsonElement timer = app.Invocations("Nightly").Single().GetProperty("Data").GetProperty("timer");
+        await using TestApp app = await TestApp.StartAsync(
+            azurite.ConnectionString, ["MonitoredTimer"], new Dictionary<string, string> { ["AzureFunctionsWebHost__hostid"] = hostId }, clock);
+        await TestApp.WaitUntilAsync(() => Task.FromResult(app.Records("MonitoredTimer").Count == 1), "the past-due run");
+        JsonElement timer = app.Records("MonitoredTimer").Single();
 
-        timer.GetProperty("IsPastDue").GetBoolean().Should().BeTrue();
-        timer.GetProperty("ScheduleStatus").GetProperty("Next").GetDateTimeOffset().Should().Be(seeded.Next);
-        timer.GetProperty("ScheduleStatus").GetProperty("Last").GetDateTimeOffset().Should().Be(seeded.Last);
+        timer.GetProperty("isPastDue").GetBoolean().Should().BeTrue();
+        DateTimeOffset.Parse(timer.GetProperty("next").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(seeded.Next);
+        DateTimeOffset.Parse(timer.GetProperty("last").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(seeded.Last);
     }
 
     [Fact]
     public async Task A_timer_fires_when_its_occurrence_comes_and_not_before()
     {
         var clock = new ManualTimeProvider(Start);
-        await using TestApp app = await TestApp.StartAsync(azurite.ConnectionString, Timer("Every5", "0 */5 * * * *", runOnStartup: false, useMonitor: true), clock: clock);
+        string hostId = AzuriteFixture.UniqueName("host");
+        await using TestApp app = await TestApp.StartAsync(
+            azurite.ConnectionString, ["MonitoredTimer"], new Dictionary<string, string> { ["AzureFunctionsWebHost__hostid"] = hostId }, clock);
+        BlobClient status = StatusBlob(hostId, "MonitoredTimer");
         await TestApp.WaitUntilAsync(
-            async () => (await StatusBlob(app, "Every5").ExistsAsync()).Value
-                && (await StatusBlob(app, "Every5").DownloadContentAsync()).Value.Content.ToString().Contains("10:05:00", StringComparison.Ordinal),
+            async () => (await status.ExistsAsync()).Value
+                && (await status.DownloadContentAsync()).Value.Content.ToString().Contains("10:05:00", StringComparison.Ordinal),
             "the schedule to be written");
 
         clock.Advance(TimeSpan.FromMinutes(2));
         await Task.Delay(TimeSpan.FromMilliseconds(500));
-        int beforeDue = app.Invocations("Every5").Count;
+        int beforeDue = app.Records("MonitoredTimer").Count;
         clock.Advance(TimeSpan.FromMinutes(1));
-        await TestApp.WaitUntilAsync(() => Task.FromResult(app.Invocations("Every5").Count == 1), "the 10:05 run");
+        await TestApp.WaitUntilAsync(() => Task.FromResult(app.Records("MonitoredTimer").Count == 1), "the 10:05 run");
 
         beforeDue.Should().Be(0);
-        app.Invocations("Every5").Single().GetProperty("Data").GetProperty("timer").GetProperty("IsPastDue").GetBoolean().Should().BeFalse();
+        app.Records("MonitoredTimer").Single().GetProperty("isPastDue").GetBoolean().Should().BeFalse();
     }
 }

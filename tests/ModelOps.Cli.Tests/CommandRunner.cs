@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelOps.Cli;
 
 namespace ModelOps.Cli.Tests;
 
@@ -14,7 +15,7 @@ internal static class CommandRunner
         Console.SetOut(output);
         try
         {
-            return (await command.Parse(args).InvokeAsync(), output.ToString(), error.ToString());
+            return (await CliApp.InvokeAsync(command, args), output.ToString(), error.ToString());
         }
         finally
         {

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs;
 using ModelOps.Cli;
 using ModelOps.Registry;
+using ModelOps.Storage;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 using ModelOps.Testing;
 
 namespace ModelOps.Cli.Tests;
@@ -29,17 +28,16 @@ public sealed class DemoModelTests(AzuriteFixture azurite) : IDisposable
         }.ToJsonString());
         string data = DemoSeed.WriteData(layout);
 
-        string first = await DemoModel.EnsureAsync(layout, data, azurite.ConnectionString, CancellationToken.None);
-        string second = await DemoModel.EnsureAsync(layout, data, azurite.ConnectionString, CancellationToken.None);
+        StorageConnection connection = StorageConnection.FromConnectionString(azurite.ConnectionString);
+        string first = await DemoModel.EnsureAsync(layout, data, connection, CancellationToken.None);
+        string second = await DemoModel.EnsureAsync(layout, data, connection, CancellationToken.None);
 
         first.Should().StartWith("churn v1 (champion; held-out AUROC");
         second.Should().Be("churn v1 (champion, already registered)");
         File.Exists(Path.Combine(layout.StateFolder, "demo", "churn.onnx")).Should().BeTrue();
         var options = new RegistryOptions { AuditKey = key };
-        var registry = new ModelRegistry(
-            new TableRegistryStore(new TableClient(azurite.ConnectionString, table)),
-            new BlobArtifactStore(new BlobContainerClient(azurite.ConnectionString, container)),
-            new OnnxArtifactValidator(options), new AuditChain(options.AuditKeyBytes()), options, TimeProvider.System);
+        ModelRegistry registry = ModelRegistryFactory.Create(
+            connection, options, new RegistryStorageOptions { TableName = table, ArtifactContainer = container }, TimeProvider.System);
         ModelVersion version = await registry.GetVersionAsync("churn", 1, CancellationToken.None);
         version.Metrics["auroc"].Should().BeGreaterThan(0.7, "the synthetic churn has a strong known signal");
         version.Lineage.PipelineSpecSha256.Should().HaveLength(64);

@@ -15,13 +15,16 @@ public sealed partial class DeploymentSettingsTests
         "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", // read by the Functions host, not by the apps
     ];
+
+    private static string Bicep(params string[] path) => File.ReadAllText(Path.Combine([RepositoryLayout.Root, "infra", "bicep", .. path]));
 
     [GeneratedRegex(@"\{\s*name:\s*'([^']+)'\s*,\s*value:", RegexOptions.CultureInvariant)]
     private static partial Regex AppSetting();
 
     private static HashSet<string> BicepSettings() =>
-        AppSetting().Matches(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "infra", "bicep", "modules", "functionapp.bicep")))
+        AppSetting().Matches(Bicep("modules", "functionapp.bicep"))
             .Select(m => m.Groups[1].Value)
             .ToHashSet(StringComparer.Ordinal);
 
@@ -55,6 +58,21 @@ public sealed partial class DeploymentSettingsTests
             && !local.Contains(name));
 
         missing.Should().BeEmpty("local.settings.sample.json lists every setting the apps read");
+    }
+
+    [Fact]
+    public void Both_plans_run_the_apps_as_dotnet_isolated_workers_on_dotnet_10_with_flex_consumption_by_default()
+    {
+        string app = Bicep("modules", "functionapp.bicep");
+        using JsonDocument sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "local.settings.sample.json")));
+
+        app.Should().Contain("runtime: { name: 'dotnet-isolated', version: dotnetVersion }");
+        app.Should().Contain("linuxFxVersion: 'DOTNET-ISOLATED|${dotnetVersion}'");
+        app.Should().Contain("param dotnetVersion string = '10.0'");
+        app.Should().Contain("{ name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }");
+        app.Should().NotContain("'custom'");
+        Bicep("main.bicep").Should().Contain("param hostingPlan string = 'FlexConsumption'");
+        sample.RootElement.GetProperty("Values").GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString().Should().Be("dotnet-isolated");
     }
 
     [Fact]

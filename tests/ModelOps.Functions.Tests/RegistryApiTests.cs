@@ -9,17 +9,17 @@ using ModelOps.Testing;
 
 namespace ModelOps.Functions.Tests;
 
-/// <summary>The registry's HTTP API in the Pipelines app, run as a custom handler against Azurite.</summary>
+/// <summary>The registry's HTTP API in the Pipelines app, run under the local Functions host against Azurite (calls carry the function key).</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed partial class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private const string Metadata = """{"description":"Churn risk","owner":"data-team","tags":["churn"],"reason":"first cut","schema":{"inputs":[{"name":"X","elementType":"float","shape":[-1,2]}],"outputs":[{"name":"Y","elementType":"float","shape":[-1,1]}]}}""";
-    private FunctionAppProcess _app = null!;
+    private const string Metadata = """{"description":"Churn risk","owner":"data-team","tags":["churn"],"reason":"first cut","metrics":{"auroc":0.81},"schema":{"inputs":[{"name":"X","elementType":"float","shape":[-1,2]}],"outputs":[{"name":"Y","elementType":"float","shape":[-1,1]}]}}""";
+    private LocalFunctionsHostProcess _app = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await FunctionAppProcess.StartAsync(FunctionAppProcess.BuildOutputOf("Pipelines"), new Dictionary<string, string>
+        _app = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Pipelines")], new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Registry__AuditKey"] = AppSettings.AuditKey,
@@ -27,7 +27,7 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
             ["Registry__TableName"] = "reg" + AzuriteFixture.UniqueName("api"),
             ["Registry__ArtifactContainer"] = AzuriteFixture.UniqueName("artifacts"),
         });
-        _http = new HttpClient { BaseAddress = _app.BaseAddress };
+        _http = _app.CreateClient();
     }
 
     public async Task DisposeAsync()
@@ -38,7 +38,7 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private static byte[] Linear(float bias = 0.5f) => ModelOps.Testing.TestOnnxModels.Linear(bias);
 
-    private Task<HttpResponseMessage> RegisterAsync(string model, byte[] artifact, string metadata = Metadata, string principal = "alice")
+    private Task<HttpResponseMessage> RegisterAsync(string model, byte[] artifact, string metadata = Metadata, string? principal = "alice")
     {
         var form = new MultipartFormDataContent
         {
@@ -46,20 +46,25 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
             { new ByteArrayContent(artifact), "artifact", "model.onnx" },
         };
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/models/{model}/versions") { Content = form };
-        request.Headers.Add("x-ms-client-principal-name", principal);
+        if (principal is not null)
+        {
+            request.Headers.Add("x-ms-client-principal-name", principal);
+        }
+
         return _http.SendAsync(request);
     }
 
-    private Task<HttpResponseMessage> MoveAsync(string alias, int version, string reason, string? ifMatch, string principal)
+    /// <summary>Moves an alias with <c>If-Match</c>, or creates it with <c>If-None-Match: *</c> when <paramref name="ifMatch"/> is null.</summary>
+    private Task<HttpResponseMessage> MoveAsync(string alias, int version, string reason, string? ifMatch, string principal) =>
+        PutAliasAsync(alias, JsonContent.Create(new { version, reason }), ifMatch is null ? ("If-None-Match", "*") : ("If-Match", ifMatch), principal);
+
+    private Task<HttpResponseMessage> PutAliasAsync(string alias, HttpContent body, (string Name, string Value)? precondition, string principal = "bob")
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/models/churn/aliases/{alias}")
-        {
-            Content = JsonContent.Create(new { version, reason }),
-        };
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/models/churn/aliases/{alias}") { Content = body };
         request.Headers.Add("x-ms-client-principal-name", principal);
-        if (ifMatch is not null)
+        if (precondition is { } header)
         {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
         }
 
         return _http.SendAsync(request);
@@ -88,8 +93,9 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
         (await ProblemOf(stale)).GetProperty("title").GetString().Should().Be("Precondition failed");
         archive.StatusCode.Should().Be(HttpStatusCode.OK);
         JsonElement audit = await _http.GetFromJsonAsync<JsonElement>("/api/models/churn/audit");
-        audit.EnumerateArray().Select(e => $"{e.GetProperty("action").GetString()}/{e.GetProperty("principal").GetString()}/{e.GetProperty("reason").GetString()}")
-            .Should().Equal("register/alice/first cut", "register/alice/first cut", "alias/bob/launch", "alias/carol/better auc", "status/anonymous/superseded");
+        string[] entries = audit.EnumerateArray().Select(e => $"{e.GetProperty("action").GetString()}/{e.GetProperty("principal").GetString()}/{e.GetProperty("reason").GetString()}").ToArray();
+        entries[..4].Should().Equal("register/alice/first cut", "register/alice/first cut", "alias/bob/launch", "alias/carol/better auc");
+        entries[4].Should().BeOneOf(KeyedPrincipals.Select(p => $"status/{p}/superseded"), "the archive carried only the function key");
         JsonElement verify = await _http.GetFromJsonAsync<JsonElement>("/api/models/churn/audit/verify");
         verify.GetProperty("intact").GetBoolean().Should().BeTrue();
         JsonElement details = await _http.GetFromJsonAsync<JsonElement>("/api/models/churn");
@@ -155,7 +161,7 @@ public sealed class RegistryApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, _app.Port);
         NetworkStream stream = client.GetStream();
-        string head = "POST /api/models/churn/versions HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+        string head = $"POST /api/models/churn/versions HTTP/1.1\r\nHost: 127.0.0.1\r\nx-functions-key: {_app.FunctionKey}\r\n" +
             "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 2147483648\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         await stream.WriteAsync(new byte[4096]);

@@ -33,12 +33,16 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
-    public async Task Identical_bytes_registered_twice_reuse_one_artifact()
+    public async Task Identical_bytes_registered_twice_return_the_existing_version_instead_of_a_copy()
     {
-        await _registry.RegisterAsync(TestModels.Request(), TestModels.Linear(), "alice", default);
-        await _registry.RegisterAsync(TestModels.Request(), TestModels.Linear(), "alice", default);
+        Registration first = await _registry.RegisterVersionAsync(TestModels.Request(), TestModels.Linear(), "alice", default);
+        Registration again = await _registry.RegisterVersionAsync(TestModels.Request() with { Reason = "same file again" }, TestModels.Linear(), "bob", default);
 
-        (await _registry.ListVersionsAsync("churn", default)).Select(v => v.Version).Should().Equal(1, 2);
+        first.Existing.Should().BeFalse();
+        again.Existing.Should().BeTrue();
+        again.Version.Should().Be(first.Version);
+        (await _registry.ListVersionsAsync("churn", default)).Select(v => v.Version).Should().Equal(1);
+        (await _registry.ReadAuditAsync("churn", default)).Should().ContainSingle();
         _artifacts.Count.Should().Be(1);
     }
 

@@ -9,14 +9,16 @@ using ModelOps.Testing;
 
 namespace ModelOps.Storage.Tests;
 
-/// <summary>The Azure Storage SDK (restored with our System.IO.Hashing shim) against a real Azurite.</summary>
+/// <summary>The Azure Storage SDK, through <see cref="StorageConnection"/> (pinned service version), against a real Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class BlobAndQueueSmokeTests(AzuriteFixture azurite)
 {
+    private readonly StorageConnection _connection = StorageConnection.FromConnectionString(azurite.ConnectionString);
+
     [Fact]
     public async Task Conditional_create_with_if_none_match_star_refuses_the_second_write()
     {
-        var container = new BlobContainerClient(azurite.ConnectionString, AzuriteFixture.UniqueName("smoke"));
+        BlobContainerClient container = _connection.CreateBlobServiceClient().GetBlobContainerClient(AzuriteFixture.UniqueName("smoke"));
         await container.CreateAsync();
         BlobClient blob = container.GetBlobClient("artifacts/model.onnx");
         var writeOnce = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
@@ -29,16 +31,17 @@ public sealed class BlobAndQueueSmokeTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Upload_with_crc64_validation_uses_the_hashing_shim_and_round_trips()
+    public async Task Upload_with_md5_transfer_validation_round_trips()
     {
-        var container = new BlobContainerClient(azurite.ConnectionString, AzuriteFixture.UniqueName("crc"));
+        // MD5, because Azurite does not implement CRC64 transfer validation (its structured-message upload).
+        BlobContainerClient container = _connection.CreateBlobServiceClient().GetBlobContainerClient(AzuriteFixture.UniqueName("md5"));
         await container.CreateAsync();
         BlobClient blob = container.GetBlobClient("data.bin");
         byte[] payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31)).ToArray();
 
         await blob.UploadAsync(new BinaryData(payload), new BlobUploadOptions
         {
-            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.StorageCrc64 },
+            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
         });
 
         (await blob.DownloadContentAsync()).Value.Content.ToArray().Should().Equal(payload);
@@ -48,13 +51,12 @@ public sealed class BlobAndQueueSmokeTests(AzuriteFixture azurite)
     public async Task Queue_message_round_trips_base64_encoded_as_the_functions_host_expects()
     {
         string name = AzuriteFixture.UniqueName("q");
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        var queue = new QueueClient(azurite.ConnectionString, name, options);
+        QueueClient queue = _connection.CreateQueueServiceClient(o => o.MessageEncoding = QueueMessageEncoding.Base64).GetQueueClient(name);
         await queue.CreateAsync();
         const string body = """{"modelId":"churn","note":"naïve ✓"}""";
 
         await queue.SendMessageAsync(body);
-        var raw = new QueueClient(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        QueueClient raw = _connection.CreateQueueServiceClient(o => o.MessageEncoding = QueueMessageEncoding.None).GetQueueClient(name);
         PeekedMessage peeked = (await raw.PeekMessageAsync()).Value;
         QueueMessage received = (await queue.ReceiveMessageAsync()).Value;
 

@@ -19,8 +19,20 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly StringBuilder _output = new();
+    private readonly bool _checkApiVersion;
     private Process? _process;
     private string? _dataFolder;
+
+    /// <summary>An Azurite that accepts any service version (what the shared test fixture runs).</summary>
+    public AzuriteFixture()
+        : this(checkApiVersion: false)
+    {
+    }
+
+    private AzuriteFixture(bool checkApiVersion) => _checkApiVersion = checkApiVersion;
+
+    /// <summary>An Azurite that refuses service versions newer than it knows, as it does by default; start it with <see cref="InitializeAsync"/>.</summary>
+    public static AzuriteFixture CheckingApiVersion() => new(checkApiVersion: true);
 
     public int BlobPort { get; private set; }
 
@@ -100,13 +112,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
         };
         foreach (string arg in new[]
         {
-            script, "--silent", "--location", _dataFolder!, "--skipApiVersionCheck", "--disableProductStyleUrl",
+            script, "--silent", "--location", _dataFolder!, "--disableProductStyleUrl",
             "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (!_checkApiVersion)
+        {
+            info.ArgumentList.Add("--skipApiVersionCheck");
         }
 
         var process = new Process { StartInfo = info };

@@ -16,6 +16,22 @@ public static class LoopbackPorts
         return port;
     }
 
+    /// <summary>Whether <paramref name="port"/> can be bound on 127.0.0.1 right now.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Returns when a TCP connection to the port succeeds; throws after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<bool>? stillRunning = null, CancellationToken cancellationToken = default)
     {

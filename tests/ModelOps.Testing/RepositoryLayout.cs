@@ -11,8 +11,19 @@ public static class RepositoryLayout
     /// <summary>The repository's <c>node_modules</c> (installed by the README's commands).</summary>
     public static string NodeModules => Path.Combine(Root, "node_modules");
 
-    /// <summary>The shared data folder that sits beside the repository (<c>../shared/data</c>).</summary>
-    public static string SharedData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+    /// <summary>
+    /// The shared data folder beside the repository (<c>../shared/data</c>), or beside a folder above it when the
+    /// checkout is a worktree nested one level deeper.
+    /// </summary>
+    public static string SharedData
+    {
+        get
+        {
+            string beside = Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+            string above = Path.GetFullPath(Path.Combine(Root, "..", "..", "shared", "data"));
+            return Directory.Exists(beside) || !Directory.Exists(above) ? beside : above;
+        }
+    }
 
     private static string FindRoot()
     {

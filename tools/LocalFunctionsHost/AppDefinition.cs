@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 
 namespace LocalFunctionsHost;
 
-/// <summary>One binding of a function, as written in its <c>function.json</c>.</summary>
+/// <summary>One binding of a function, from the worker's metadata (<c>raw_bindings</c>), app-setting names resolved.</summary>
 internal sealed record BindingDefinition(string Type, string Direction, string Name, JsonElement Raw)
 {
     public string? GetString(string property) =>
@@ -12,21 +16,70 @@ internal sealed record BindingDefinition(string Type, string Direction, string N
     public bool GetBool(string property, bool fallback) =>
         Raw.TryGetProperty(property, out JsonElement value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : fallback;
 
-    public bool IsBinary => string.Equals(GetString("dataType"), "binary", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The worker binds this parameter itself from model binding data (SDK types such as <c>QueueMessage</c>, <c>BlobClient</c>).</summary>
+    public bool SupportsDeferredBinding =>
+        Raw.TryGetProperty("properties", out JsonElement p) && p.ValueKind == JsonValueKind.Object
+        && p.TryGetProperty("supportsDeferredBinding", out JsonElement v)
+        && string.Equals(v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText(), "true", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>A function: its folder name and bindings; the trigger is the one binding whose type ends in "Trigger".</summary>
-internal sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefinition> Bindings)
+/// <summary>A function as the worker indexed it: name, id and bindings; the trigger is the one binding whose type ends in "Trigger".</summary>
+internal sealed partial record FunctionDefinition(string Name, string FunctionId, IReadOnlyList<BindingDefinition> Bindings)
 {
     public BindingDefinition Trigger => Bindings.Single(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase));
 
     public IEnumerable<BindingDefinition> Outputs => Bindings.Where(b => string.Equals(b.Direction, "out", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Forwarding applies only to functions with exactly one httpTrigger and one http output (the real host's rule).</summary>
-    public bool IsHttpInAndOut =>
-        Bindings.Count == 2
-        && Bindings.Count(b => string.Equals(b.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase)) == 1
-        && Bindings.Count(b => string.Equals(b.Type, "http", StringComparison.OrdinalIgnoreCase)) == 1;
+    /// <summary>
+    /// A function from the worker's metadata: each raw binding's string values get <c>%Setting%</c>
+    /// replaced from the app settings, as the host resolves them.
+    /// </summary>
+    public static FunctionDefinition From(RpcFunctionMetadata metadata, LocalSettings settings)
+    {
+        var bindings = new List<BindingDefinition>();
+        foreach (string raw in metadata.RawBindings)
+        {
+            JsonNode node = JsonNode.Parse(raw) ?? throw new InvalidDataException($"Function '{metadata.Name}' has an empty binding.");
+            Resolve(node, settings, metadata.Name);
+            JsonElement element = JsonSerializer.SerializeToElement(node, HostJsonContext.Default.JsonNode);
+            string type = element.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? string.Empty : string.Empty;
+            string direction = element.TryGetProperty("direction", out JsonElement d) ? d.GetString() ?? "in" : "in";
+            string name = element.TryGetProperty("name", out JsonElement n) ? n.GetString() ?? "$return" : "$return";
+            bindings.Add(new BindingDefinition(type, direction, name, element));
+        }
+
+        if (bindings.Count(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase)) != 1)
+        {
+            throw new InvalidDataException($"Function '{metadata.Name}' needs exactly one trigger binding.");
+        }
+
+        return new FunctionDefinition(metadata.Name, metadata.FunctionId, bindings);
+    }
+
+    private static void Resolve(JsonNode node, LocalSettings settings, string function)
+    {
+        if (node is not JsonObject obj)
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<string, JsonNode?> property in obj.ToList())
+        {
+            if (property.Value is JsonValue value && value.TryGetValue(out string? text) && text.Contains('%', StringComparison.Ordinal))
+            {
+                obj[property.Key] = SettingToken().Replace(text, m => settings.Values.TryGetValue(m.Groups[1].Value, out string? resolved)
+                    ? resolved
+                    : Environment.GetEnvironmentVariable(m.Groups[1].Value)
+                      ?? throw new InvalidDataException($"Function '{function}': the setting '{m.Groups[1].Value}' used in '{property.Key}' is not in local.settings.json Values."));
+            }
+        }
+    }
+
+    [GeneratedRegex("%([^%]+)%", RegexOptions.CultureInvariant)]
+    private static partial Regex SettingToken();
+
+    public IEnumerable<BindingDefinition> Inputs => Bindings.Where(b =>
+        string.Equals(b.Direction, "in", StringComparison.OrdinalIgnoreCase) && !b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>The queue settings of host.json <c>extensions.queues</c>, with the real host's defaults.</summary>
@@ -66,54 +119,46 @@ internal sealed record QueueSettings(
         Str(e, name) is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
 }
 
-/// <summary>A function app folder: host.json (<c>customHandler</c>, <c>extensions</c>) and one folder per function.</summary>
+/// <summary>
+/// A dotnet-isolated function app folder (a worker's build or publish output): <c>host.json</c> for the
+/// route prefix, queue settings and function timeout, <c>worker.config.json</c> for how to start the worker.
+/// The functions themselves come from the worker (worker indexing).
+/// </summary>
 internal sealed record AppDefinition(
     string Root,
     string ExecutablePath,
-    IReadOnlyList<string> Arguments,
-    string WorkingDirectory,
-    bool EnableForwardingHttpRequest,
+    string WorkerPath,
     string RoutePrefix,
     QueueSettings Queues,
-    TimeSpan FunctionTimeout,
-    IReadOnlyList<FunctionDefinition> Functions)
+    TimeSpan FunctionTimeout)
 {
-    /// <summary>The handler executable's name when it sits in the app root (build outputs are named by framework), else the folder's.</summary>
-    public string Name => File.Exists(Path.Combine(Root, ExecutablePath))
-        ? Path.GetFileNameWithoutExtension(ExecutablePath)
-        : Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar));
+    /// <summary>The worker assembly's name (build outputs are named after it).</summary>
+    public string Name => Path.GetFileNameWithoutExtension(WorkerPath);
 
     public static AppDefinition Load(string root)
     {
         root = Path.GetFullPath(root);
         string hostPath = Path.Combine(root, "host.json");
+        string workerPath = Path.Combine(root, "worker.config.json");
         if (!File.Exists(hostPath))
         {
             throw new InvalidDataException($"{root} is not a function app: host.json is missing.");
         }
 
-        using JsonDocument host = JsonDocument.Parse(File.ReadAllText(hostPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (!File.Exists(workerPath))
+        {
+            throw new InvalidDataException($"{root} is not a dotnet-isolated function app: worker.config.json is missing (build the app first).");
+        }
+
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        using JsonDocument worker = JsonDocument.Parse(File.ReadAllText(workerPath), options);
+        JsonElement description = worker.RootElement.TryGetProperty("description", out JsonElement d) ? d : default;
+        string executable = Text(description, "defaultExecutablePath") ?? "dotnet";
+        string assembly = Text(description, "defaultWorkerPath")
+            ?? throw new InvalidDataException($"{workerPath}: description.defaultWorkerPath is required.");
+
+        using JsonDocument host = JsonDocument.Parse(File.ReadAllText(hostPath), options);
         JsonElement rootElement = host.RootElement;
-        if (!(rootElement.TryGetProperty("customHandler", out JsonElement handler) || rootElement.TryGetProperty("httpWorker", out handler))
-            || !handler.TryGetProperty("description", out JsonElement description))
-        {
-            throw new InvalidDataException($"{hostPath} has no customHandler.description.");
-        }
-
-        string executable = description.TryGetProperty("defaultExecutablePath", out JsonElement exe) ? exe.GetString() ?? string.Empty : string.Empty;
-        if (executable.Length == 0)
-        {
-            throw new InvalidDataException($"{hostPath}: customHandler.description.defaultExecutablePath is required.");
-        }
-
-        string[] arguments = description.TryGetProperty("arguments", out JsonElement args)
-            ? args.EnumerateArray().Select(a => a.GetString() ?? string.Empty).ToArray()
-            : [];
-        string workingDirectory = description.TryGetProperty("workingDirectory", out JsonElement wd) && !string.IsNullOrEmpty(wd.GetString())
-            ? Path.GetFullPath(Path.Combine(root, wd.GetString()!))
-            : root;
-        bool forwarding = handler.TryGetProperty("enableForwardingHttpRequest", out JsonElement fwd) && fwd.ValueKind == JsonValueKind.True;
-
         JsonElement? extensions = rootElement.TryGetProperty("extensions", out JsonElement ext) ? ext : null;
         string routePrefix = extensions is { } e1 && e1.TryGetProperty("http", out JsonElement http) && http.TryGetProperty("routePrefix", out JsonElement prefix)
             ? prefix.GetString() ?? "api"
@@ -122,37 +167,14 @@ internal sealed record AppDefinition(
         TimeSpan timeout = rootElement.TryGetProperty("functionTimeout", out JsonElement ft) && ft.GetString() is { } t
             ? TimeSpan.Parse(t, CultureInfo.InvariantCulture)
             : TimeSpan.FromMinutes(30);
-
-        var functions = new List<FunctionDefinition>();
-        foreach (string folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
-        {
-            string functionJson = Path.Combine(folder, "function.json");
-            if (File.Exists(functionJson))
-            {
-                functions.Add(LoadFunction(Path.GetFileName(folder), functionJson));
-            }
-        }
-
-        return new AppDefinition(root, executable, arguments, workingDirectory, forwarding, routePrefix.Trim('/'), QueueSettings.Read(queues), timeout, functions);
+        return new AppDefinition(root, executable, assembly, routePrefix.Trim('/'), QueueSettings.Read(queues), timeout);
     }
 
-    private static FunctionDefinition LoadFunction(string name, string path)
-    {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
-        var bindings = new List<BindingDefinition>();
-        foreach (JsonElement binding in doc.RootElement.GetProperty("bindings").EnumerateArray())
-        {
-            string type = binding.GetProperty("type").GetString() ?? throw new InvalidDataException($"{path}: a binding has no type.");
-            string direction = binding.TryGetProperty("direction", out JsonElement d) ? d.GetString() ?? "in" : "in";
-            string bindingName = binding.TryGetProperty("name", out JsonElement n) ? n.GetString() ?? "$return" : "$return";
-            bindings.Add(new BindingDefinition(type, direction, bindingName, binding.Clone()));
-        }
-
-        if (bindings.Count(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase)) != 1)
-        {
-            throw new InvalidDataException($"{path}: a function needs exactly one trigger binding.");
-        }
-
-        return new FunctionDefinition(name, bindings);
-    }
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
+
+/// <summary>Source-generated JSON for the host's own documents.</summary>
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -2,12 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace LocalFunctionsHost;
 
-/// <summary>Options of one local host run.</summary>
-internal sealed record HostOptions(IReadOnlyList<string> AppFolders, int Port, string? SettingsFile, bool Verbose);
-
 /// <summary>
-/// One function app under the local host: its handler process, its HTTP front door, and a runner
-/// for each timer and queue trigger.
+/// One function app under the local host: its worker, its HTTP front door, and a runner for each timer,
+/// queue and blob trigger. Functions switched off with the <c>AzureWebJobs.NAME.Disabled</c> setting get none.
 /// </summary>
 internal sealed class FunctionAppHost : IAsyncDisposable
 {
@@ -18,7 +15,7 @@ internal sealed class FunctionAppHost : IAsyncDisposable
     private readonly bool _verbose;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _triggers = [];
-    private HandlerProcess? _handler;
+    private WorkerProcess? _worker;
     private HttpFrontDoor? _frontDoor;
 
     public FunctionAppHost(AppDefinition app, LocalSettings settings, ILogger logger, TimeProvider clock, bool verbose)
@@ -38,22 +35,39 @@ internal sealed class FunctionAppHost : IAsyncDisposable
 
     public IEnumerable<string> Routes => _frontDoor?.RouteDescriptions ?? [];
 
+    public IReadOnlyList<FunctionDefinition> Functions { get; private set; } = [];
+
     public IReadOnlyList<TimerTrigger> Timers { get; private set; } = [];
 
-    public HandlerProcess Handler => _handler ?? throw new InvalidOperationException("Not started.");
+    public WorkerProcess Worker => _worker ?? throw new InvalidOperationException("Not started.");
 
     public async Task StartAsync(int port, CancellationToken cancellationToken)
     {
-        _handler = new HandlerProcess(_app, _settings, _logger, _clock);
-        await _handler.StartAsync(cancellationToken);
+        _worker = new WorkerProcess(_app, _settings, _logger);
+        await _worker.StartAsync(cancellationToken);
+        var functions = new List<FunctionDefinition>();
+        foreach (Microsoft.Azure.WebJobs.Script.Grpc.Messages.RpcFunctionMetadata metadata in _worker.Functions.Where(f => !IsDisabled(f.Name)))
+        {
+            try
+            {
+                functions.Add(FunctionDefinition.From(metadata, _settings));
+            }
+            catch (InvalidDataException e)
+            {
+                // As the Functions host does: a function whose bindings cannot be resolved is not run; the others are.
+                Log.FunctionError(_logger, metadata.Name, e.Message);
+            }
+        }
+
+        Functions = functions;
         var outputs = new OutputBindings(_settings, _app.Queues);
-        var invoker = new FunctionInvoker(_handler.BaseAddress, _app, outputs, _logger, _clock, _verbose);
-        _frontDoor = new HttpFrontDoor(_app, _settings, invoker, _logger, _verbose);
+        var invoker = new FunctionInvoker(_worker, new InputBindings(_settings), outputs, _logger, _app.FunctionTimeout);
+        _frontDoor = new HttpFrontDoor(_app, new FunctionKeys(_settings), Functions, _worker, MaxRequestBodyBytes(_settings), _logger, _verbose);
         await _frontDoor.StartAsync(port, cancellationToken);
 
-        var monitor = new ScheduleMonitor(_settings.StorageConnectionString, HostId(_app.Name));
+        var monitor = new ScheduleMonitor(_settings.StorageConnectionString, HostId);
         var timers = new List<TimerTrigger>();
-        foreach (FunctionDefinition function in _app.Functions)
+        foreach (FunctionDefinition function in Functions)
         {
             switch (function.Trigger.Type.ToLowerInvariant())
             {
@@ -66,11 +80,25 @@ internal sealed class FunctionAppHost : IAsyncDisposable
                     var queue = new QueueTrigger(function, invoker, _settings, _app.Queues, _clock, _logger);
                     _triggers.Add(Task.Run(() => Guard(function.Name, queue.RunAsync), CancellationToken.None));
                     break;
+                case "blobtrigger":
+                    var blobs = new BlobTrigger(function, invoker, _settings, _app.Queues, HostId, _clock, _logger);
+                    _triggers.Add(Task.Run(() => Guard(function.Name, blobs.RunAsync), CancellationToken.None));
+                    break;
+                case "httptrigger":
+                    break;
+                default:
+                    Log.TriggerNotSupported(_logger, function.Name, function.Trigger.Type);
+                    break;
             }
         }
 
         Timers = timers;
     }
+
+    /// <summary>The host's switch: <c>AzureWebJobs.NAME.Disabled</c> set to true or 1.</summary>
+    private bool IsDisabled(string function) =>
+        _settings.Values.TryGetValue($"AzureWebJobs.{function}.Disabled", out string? value)
+        && (string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
     private async Task Guard(string function, Func<CancellationToken, Task> run)
     {
@@ -83,15 +111,31 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         }
         catch (Exception e) when (e is Azure.RequestFailedException or InvalidDataException or FormatException or InvalidOperationException)
         {
-            Log.Failed(_logger, function, Guid.Empty, "trigger stopped: " + e.Message);
+            Log.Failed(_logger, function, string.Empty, "trigger stopped: " + e.Message);
         }
     }
 
+    /// <summary>The host id (timer status blobs live under it): the <c>AzureFunctionsWebHost__hostid</c> setting, else derived from the app's name.</summary>
+    public string HostId => _settings.Values.TryGetValue("AzureFunctionsWebHost__hostid", out string? id) && id.Length > 0 ? id : DefaultHostId(_app.Name);
+
     /// <summary>A host id like the real host's: lower-case letters, digits and dashes, at most 32 characters.</summary>
-    internal static string HostId(string appName)
+    internal static string DefaultHostId(string appName)
     {
         string id = new(appName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
         return id.Length > 32 ? id[..32] : id;
+    }
+
+    /// <summary>The app's request body limit: the <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> setting (bytes), as in Azure, or the host's default.</summary>
+    internal static long MaxRequestBodyBytes(LocalSettings settings)
+    {
+        if (!settings.Values.TryGetValue("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", out string? text) || string.IsNullOrWhiteSpace(text))
+        {
+            return HttpFrontDoor.DefaultMaxRequestBodyBytes;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes) && bytes > 0
+            ? bytes
+            : throw new InvalidDataException($"The setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive number of bytes; it is '{text}'.");
     }
 
     public async ValueTask DisposeAsync()
@@ -103,9 +147,9 @@ internal sealed class FunctionAppHost : IAsyncDisposable
             await _frontDoor.DisposeAsync();
         }
 
-        if (_handler is not null)
+        if (_worker is not null)
         {
-            await _handler.DisposeAsync();
+            await _worker.DisposeAsync();
         }
 
         _stopping.Dispose();

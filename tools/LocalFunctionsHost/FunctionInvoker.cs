@@ -1,96 +1,95 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Reflection;
+using System.Security.Cryptography;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace LocalFunctionsHost;
 
-/// <summary>A failed invocation: the handler answered non-2xx, an unparseable body, or not at all.</summary>
-internal sealed class InvocationFailedException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>What a successful invocation returned: outputs by binding name and the <c>$return</c> value.</summary>
+internal sealed record InvocationResult(string InvocationId, IReadOnlyDictionary<string, TypedData> Outputs, TypedData? ReturnValue);
+
+/// <summary>The function ran and failed (the worker's exception message), or did not finish in time.</summary>
+internal sealed class InvocationFailedException(string message) : Exception(message);
 
 /// <summary>
-/// Posts an envelope to <c>POST /{FunctionName}</c> on the handler with the host's headers, reads the
-/// answer, logs its <c>Logs</c>, and writes its output bindings. A timeout of <c>functionTimeout</c> + 1 minute applies.
+/// Sends InvocationRequests for timer, queue and blob triggers (HTTP goes through the front door): adds the
+/// input bindings, always a TraceContext (the worker needs one), waits within <c>functionTimeout</c>, then
+/// writes the queue and blob outputs.
 /// </summary>
-internal sealed class FunctionInvoker
+internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs, OutputBindings outputs, ILogger logger, TimeSpan timeout)
 {
-    public const string HostVersion = "4.1040.0";
-    private readonly HttpClient _http;
-    private readonly OutputBindings _outputs;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _clock;
-    private readonly bool _verbose;
+    private static readonly TimeSpan WorkerWait = TimeSpan.FromSeconds(90);
 
-    public FunctionInvoker(Uri handler, AppDefinition app, OutputBindings outputs, ILogger logger, TimeProvider clock, bool verbose)
+    /// <summary>A new request for the function, with a fresh id and trace context.</summary>
+    public static InvocationRequest NewRequest(FunctionDefinition function) => new()
     {
-        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = handler, Timeout = app.FunctionTimeout + TimeSpan.FromMinutes(1) };
-        _outputs = outputs;
-        _logger = logger;
-        _clock = clock;
-        _verbose = verbose;
-    }
+        InvocationId = Guid.NewGuid().ToString(),
+        FunctionId = function.FunctionId,
+        TraceContext = NewTraceContext(),
+    };
 
-    public HttpClient Http => _http;
-
-    public static void AddHostHeaders(HttpRequestHeaders headers, Guid invocationId)
+    /// <summary>A W3C trace context: the current activity's, or a new one.</summary>
+    public static RpcTraceContext NewTraceContext() => new()
     {
-        headers.TryAddWithoutValidation("X-Azure-Functions-InvocationId", invocationId.ToString());
-        headers.TryAddWithoutValidation("X-Azure-Functions-HostVersion", HostVersion);
-        headers.TryAddWithoutValidation("User-Agent", "Azure-Functions-Host/" + HostVersion);
-    }
+        TraceParent = Activity.Current?.Id ?? $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01",
+        TraceState = Activity.Current?.TraceStateString ?? string.Empty,
+    };
 
-    /// <summary>Invokes the function; throws <see cref="InvocationFailedException"/> when the invocation failed.</summary>
-    public async Task<InvocationResult> InvokeAsync(FunctionDefinition function, Envelope envelope, string reason, IReadOnlyDictionary<string, string>? triggerValues, CancellationToken cancellationToken)
+    /// <summary>Waits (bounded) for the worker, invokes, writes the outputs; throws <see cref="InvocationFailedException"/> when the function failed.</summary>
+    public async Task<InvocationResult> InvokeAsync(FunctionDefinition function, InvocationRequest request, string reason, IReadOnlyDictionary<string, string> bindingValues, CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid();
-        if (_verbose)
-        {
-            Log.Executing(_logger, function.Name, reason, id);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function.Name)
-        {
-            Content = new ByteArrayContent(envelope.ToUtf8(function.Name, _clock.GetUtcNow())),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        AddHostHeaders(request.Headers, id);
-        InvocationResult result;
+        WorkerChannel channel = await WaitForWorkerAsync(cancellationToken);
+        await inputs.AddAsync(function, request, bindingValues, cancellationToken);
+        Log.Executing(logger, function.Name, reason, request.InvocationId);
+        long started = Stopwatch.GetTimestamp();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        InvocationResponse response;
         try
         {
-            using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvocationFailedException($"the handler answered {(int)response.StatusCode}");
-            }
-
-            result = InvocationResult.Parse(body);
+            response = await channel.InvokeAsync(request, limit.Token);
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.Failed(_logger, function.Name, id, e.Message);
-            throw new InvocationFailedException($"{function.Name} failed: {e.Message}", e);
+            Log.Failed(logger, function.Name, request.InvocationId, $"timed out after {timeout}");
+            throw new InvocationFailedException($"'{function.Name}' did not finish within the function timeout ({timeout}).");
         }
-        catch (InvocationFailedException e)
+        catch (WorkerUnavailableException e)
         {
-            Log.Failed(_logger, function.Name, id, e.Message);
-            throw;
+            Log.Failed(logger, function.Name, request.InvocationId, e.Message);
+            throw new InvocationFailedException(e.Message);
         }
 
-        foreach (string line in result.Logs)
+        if (response.Result?.Status != StatusResult.Types.Status.Success)
         {
-            Log.HandlerLog(_logger, function.Name, line);
+            string message = response.Result?.Exception?.Message ?? "the worker reported a failure";
+            Log.Failed(logger, function.Name, request.InvocationId, message);
+            throw new InvocationFailedException(message);
         }
 
-        await _outputs.WriteAsync(function, result, triggerValues, cancellationToken);
-        if (_verbose)
-        {
-            Log.Executed(_logger, function.Name, id, stopwatch.ElapsedMilliseconds);
-        }
-
+        var result = new InvocationResult(
+            request.InvocationId,
+            response.OutputData.ToDictionary(o => o.Name, o => o.Data, StringComparer.OrdinalIgnoreCase),
+            response.ReturnValue);
+        await outputs.WriteAsync(function, result, bindingValues, cancellationToken);
+        Log.Executed(logger, function.Name, request.InvocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
 
-    internal static string Version => typeof(FunctionInvoker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? HostVersion;
+    private async Task<WorkerChannel> WaitForWorkerAsync(CancellationToken cancellationToken)
+    {
+        DateTime deadline = DateTime.UtcNow + WorkerWait;
+        WorkerChannel? channel;
+        while ((channel = worker.Current) is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvocationFailedException("The worker is not running.");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return channel;
+    }
 }

@@ -1,37 +1,53 @@
-using System.Globalization;
+using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace LocalFunctionsHost;
 
 /// <summary>
-/// The HTTP front door of one app on 127.0.0.1: routes <c>/{routePrefix}/{route}</c> and methods from
-/// each HTTP trigger's function.json, enforces <c>authLevel</c> with the keys from local settings
-/// (<c>x-functions-key</c> header or <c>code</c> query), then forwards the raw request to the handler
-/// (<c>enableForwardingHttpRequest</c> for HTTP-in/HTTP-out functions) or sends the <c>Data.req</c>
-/// envelope and maps <c>Outputs.res</c> back.
+/// The HTTP front door of one app on 127.0.0.1: routes <c>/{routePrefix}/{route}</c> and methods from each
+/// HTTP trigger's metadata, <c>authLevel</c> enforced with the keys from local settings, then — as the
+/// Functions host does for workers with ASP.NET Core integration — an InvocationRequest over gRPC (the trigger
+/// as an <c>RpcHttp</c> without body, route values, query and headers as trigger metadata) while the request
+/// itself, streamed, goes to the worker's own Kestrel with <c>x-ms-invocation-id</c> and the worker writes the
+/// answer. A worker that is down gets a 503 problem. <c>GET /admin/host/status</c> (master key) says whether
+/// the worker is up.
 /// </summary>
-internal sealed class HttpFrontDoor(AppDefinition app, LocalSettings settings, FunctionInvoker invoker, ILogger logger, bool verbose) : IAsyncDisposable
+internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadOnlyList<FunctionDefinition> functions, WorkerProcess worker, long maxRequestBodyBytes, ILogger logger, bool verbose) : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer", "Host",
-    };
+    /// <summary>
+    /// The Functions host's request body limit when <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> is not set: 100 MB
+    /// (104,857,600 bytes), as Azure Functions documents for HTTP triggers.
+    /// </summary>
+    public const long DefaultMaxRequestBodyBytes = 104_857_600;
 
-    private readonly List<(FunctionDefinition Function, BindingDefinition Trigger, RouteTemplate Route, string[]? Methods)> _routes = app.Functions
+    private const string InvocationIdHeader = "x-ms-invocation-id";
+
+    private readonly List<(FunctionDefinition Function, BindingDefinition Trigger, RouteTemplate Route, string[]? Methods)> _routes = functions
         .Where(f => string.Equals(f.Trigger.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase))
         .Select(f => (f, f.Trigger, RouteTemplate.Parse(f.Trigger.GetString("route") ?? f.Name), Methods(f.Trigger)))
         .ToList();
 
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        ActivityHeadersPropagator = null,
+    });
+
     private WebApplication? _web;
+    private IHttpForwarder? _forwarder;
 
     public int Port { get; private set; }
 
@@ -52,8 +68,10 @@ internal sealed class HttpFrontDoor(AppDefinition app, LocalSettings settings, F
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxRequestBodyBytes);
+        builder.Services.AddHttpForwarder();
         _web = builder.Build();
+        _forwarder = _web.Services.GetRequiredService<IHttpForwarder>();
         _web.Run(HandleAsync);
         await _web.StartAsync(cancellationToken);
         Port = new Uri(_web.Urls.First()).Port;
@@ -62,10 +80,16 @@ internal sealed class HttpFrontDoor(AppDefinition app, LocalSettings settings, F
     private async Task HandleAsync(HttpContext context)
     {
         string path = context.Request.Path.Value ?? "/";
+        if (path.Equals("/admin/host/status", StringComparison.OrdinalIgnoreCase))
+        {
+            await StatusAsync(context);
+            return;
+        }
+
         string prefix = "/" + app.RoutePrefix;
         if (app.RoutePrefix.Length > 0 && !(path.Equals(prefix, StringComparison.OrdinalIgnoreCase) || path.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase)))
         {
-            await ProblemAsync(context, 404, "Not found", $"No function answers {path}.");
+            await Problems.WriteAsync(context, 404, "Not found", $"No function answers {path}.");
             return;
         }
 
@@ -85,22 +109,23 @@ internal sealed class HttpFrontDoor(AppDefinition app, LocalSettings settings, F
                 continue;
             }
 
-            if (!Authorized(context.Request, AuthLevel(trigger)))
+            KeyCheck check = keys.Check(context.Request, AuthLevel(trigger));
+            if (!check.Allowed)
             {
-                await ProblemAsync(context, 401, "Unauthorized", "This function needs a key: send it in the x-functions-key header or the code query parameter.");
+                await Problems.WriteAsync(context, 401, "Unauthorized", check.Problem!);
                 Log.HttpRequest(logger, context.Request.Method, path, function.Name, 401);
                 return;
             }
 
-            if (app.EnableForwardingHttpRequest && function.IsHttpInAndOut)
+            if (context.Request.ContentLength > maxRequestBodyBytes)
             {
-                await ForwardAsync(context);
-            }
-            else
-            {
-                await InvokeWithEnvelopeAsync(context, function, trigger, values);
+                // As the Functions host does: a declared body over the limit is refused before any of it is read.
+                await Problems.WriteAsync(context, 413, "Request body too large", $"The request body of {context.Request.ContentLength} bytes is over this app's limit of {maxRequestBodyBytes} bytes (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).");
+                Log.HttpRequest(logger, context.Request.Method, path, function.Name, 413);
+                return;
             }
 
+            await InvokeAsync(context, function, trigger, values, check);
             if (verbose)
             {
                 Log.HttpRequest(logger, context.Request.Method, path, function.Name, context.Response.StatusCode);
@@ -111,202 +136,172 @@ internal sealed class HttpFrontDoor(AppDefinition app, LocalSettings settings, F
 
         if (methodMismatch)
         {
-            await ProblemAsync(context, 405, "Method not allowed", $"{context.Request.Method} is not allowed on {path}.");
+            await Problems.WriteAsync(context, 405, "Method not allowed", $"{context.Request.Method} is not allowed on {path}.");
         }
         else
         {
-            await ProblemAsync(context, 404, "Not found", $"No function answers {path}.");
+            await Problems.WriteAsync(context, 404, "Not found", $"No function answers {path}.");
         }
     }
 
-    private bool Authorized(HttpRequest request, string level)
+    private async Task StatusAsync(HttpContext context)
     {
-        if (level == "anonymous")
+        KeyCheck check = keys.Check(context.Request, "admin");
+        if (!check.Allowed)
         {
-            return true;
-        }
-
-        string? key = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
-        if (string.IsNullOrEmpty(key))
-        {
-            return false;
-        }
-
-        if (FixedEquals(key, settings.MasterKey))
-        {
-            return true;
-        }
-
-        return level == "function" && settings.FunctionKeys.Values.Any(k => FixedEquals(key, k));
-    }
-
-    private static bool FixedEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
-
-    private async Task ForwardAsync(HttpContext context)
-    {
-        HttpRequest incoming = context.Request;
-        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), incoming.Path + incoming.QueryString);
-        if (incoming.ContentLength > 0 || incoming.Headers.ContainsKey("Transfer-Encoding"))
-        {
-            request.Content = new StreamContent(incoming.Body);
-        }
-
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in incoming.Headers)
-        {
-            if (HopByHop.Contains(header.Key))
-            {
-                continue;
-            }
-
-            if (!request.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value!))
-            {
-                request.Content?.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value!);
-            }
-        }
-
-        FunctionInvoker.AddHostHeaders(request.Headers, Guid.NewGuid());
-        try
-        {
-            using HttpResponseMessage response = await invoker.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-            context.Response.StatusCode = (int)response.StatusCode;
-            foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers.Concat(response.Content.Headers))
-            {
-                if (!HopByHop.Contains(header.Key))
-                {
-                    context.Response.Headers[header.Key] = header.Value.ToArray();
-                }
-            }
-
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
-        }
-        catch (HttpRequestException e)
-        {
-            await ProblemAsync(context, 502, "Handler unavailable", "The function app's handler did not answer: " + e.Message);
-        }
-    }
-
-    private async Task InvokeWithEnvelopeAsync(HttpContext context, FunctionDefinition function, BindingDefinition trigger, Dictionary<string, string> routeValues)
-    {
-        HttpRequest incoming = context.Request;
-        using var buffer = new MemoryStream();
-        await incoming.Body.CopyToAsync(buffer, context.RequestAborted);
-        string? mediaType = incoming.ContentType?.Split(';')[0].Trim();
-        bool binary = mediaType is "application/octet-stream" || mediaType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
-        var query = new JsonObject();
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> q in incoming.Query)
-        {
-            query[q.Key] = q.Value.ToString();
-        }
-
-        var headers = new JsonObject();
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> h in incoming.Headers)
-        {
-            headers[h.Key] = new JsonArray(h.Value.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-        }
-
-        var parameters = new JsonObject();
-        foreach (KeyValuePair<string, string> value in routeValues)
-        {
-            parameters[value.Key] = value.Value;
-        }
-
-        var req = new JsonObject
-        {
-            ["Url"] = $"{incoming.Scheme}://{incoming.Host}{incoming.Path}{incoming.QueryString}",
-            ["Method"] = incoming.Method,
-            ["Query"] = query,
-            ["Headers"] = headers,
-            ["Params"] = parameters,
-            ["Identities"] = new JsonArray(),
-            ["Body"] = binary ? Convert.ToBase64String(buffer.ToArray()) : Encoding.UTF8.GetString(buffer.ToArray()),
-        };
-        var envelope = new Envelope().AddObject(trigger.Name, req);
-        foreach (KeyValuePair<string, string> value in routeValues)
-        {
-            envelope.AddMetadata(value.Key, value.Value);
-        }
-
-        envelope.AddMetadata("Query", query.DeepClone()).AddMetadata("Headers", headers.DeepClone());
-        try
-        {
-            InvocationResult result = await invoker.InvokeAsync(function, envelope, "This function was programmatically called via the host APIs.", routeValues, context.RequestAborted);
-            BindingDefinition? http = function.Outputs.FirstOrDefault(b => string.Equals(b.Type, "http", StringComparison.OrdinalIgnoreCase));
-            JsonElement? res = http is null ? null
-                : http.Name == "$return" ? result.ReturnValue
-                : result.Outputs.TryGetValue(http.Name, out JsonElement r) ? r : null;
-            await WriteHttpOutputAsync(context, res);
-        }
-        catch (InvocationFailedException e)
-        {
-            await ProblemAsync(context, 500, "Function failed", e.Message);
-        }
-    }
-
-    private static async Task WriteHttpOutputAsync(HttpContext context, JsonElement? res)
-    {
-        if (res is not { ValueKind: JsonValueKind.Object } output)
-        {
-            context.Response.StatusCode = 204;
+            await Problems.WriteAsync(context, 401, "Unauthorized", check.Problem!);
             return;
         }
 
-        int status = 200;
-        if (TryGet(output, "statusCode", out JsonElement code) || TryGet(output, "status", out code))
+        bool running = worker.Current is not null;
+        var status = new JsonObject
         {
-            status = code.ValueKind == JsonValueKind.Number ? code.GetInt32() : int.Parse(code.GetString()!, CultureInfo.InvariantCulture);
+            ["state"] = running ? "Running" : "Starting",
+            ["app"] = app.Name,
+            ["functions"] = new JsonArray(functions.Select(f => (JsonNode?)JsonValue.Create(f.Name)).ToArray()),
+            ["workerRestarts"] = worker.Restarts,
+        };
+        context.Response.StatusCode = running ? 200 : 503;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
+    }
+
+    private async Task InvokeAsync(HttpContext context, FunctionDefinition function, BindingDefinition trigger, Dictionary<string, string> routeValues, KeyCheck check)
+    {
+        if (worker.Current is not { } channel)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Problems.WriteAsync(context, 503, "Function app unavailable", "The function app's worker is not running; it is being restarted.");
+            return;
         }
 
-        context.Response.StatusCode = status;
-        if (TryGet(output, "headers", out JsonElement headers) && headers.ValueKind == JsonValueKind.Object)
+        if (channel.HttpUri is not { } workerUri)
         {
-            foreach (JsonProperty header in headers.EnumerateObject())
+            await Problems.WriteAsync(context, 501, "HTTP not supported", "The worker does not serve HTTP itself; this host runs HTTP functions only with the worker's ASP.NET Core integration (ConfigureFunctionsWebApplication).");
+            return;
+        }
+
+        InvocationRequest request = FunctionInvoker.NewRequest(function);
+        request.InputData.Add(new ParameterBinding { Name = trigger.Name, Data = new TypedData { Http = RpcRequest(context.Request, routeValues, check) } });
+        foreach ((string name, string value) in routeValues)
+        {
+            request.TriggerMetadata[name] = new TypedData { String = value };
+        }
+
+        request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
+        request.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
+
+        using var invocation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        invocation.CancelAfter(app.FunctionTimeout);
+        long started = Stopwatch.GetTimestamp();
+        Log.Executing(logger, function.Name, "This function was programmatically called via the host APIs.", request.InvocationId);
+        Task<InvocationResponse> response = channel.InvokeAsync(request, invocation.Token);
+        context.Items[InvocationIdHeader] = request.InvocationId;
+        ForwarderError error = await _forwarder!.SendAsync(
+            context,
+            workerUri.ToString(),
+            _client,
+            new ForwarderRequestConfig { ActivityTimeout = app.FunctionTimeout },
+            InvocationTransformer.Instance);
+
+        if (error != ForwarderError.None)
+        {
+            await invocation.CancelAsync();
+            Log.ForwardFailed(logger, context.Request.Method, context.Request.Path.Value ?? "/", function.Name, error.ToString());
+            if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
-                context.Response.Headers[header.Name] = header.Value.ValueKind == JsonValueKind.String ? header.Value.GetString() : header.Value.GetRawText();
+                context.Response.Clear();
+                context.Response.Headers.RetryAfter = "1";
+                await Problems.WriteAsync(context, 503, "Function app unavailable", "The function app's worker did not answer; it may be restarting.");
             }
         }
 
-        if (TryGet(output, "body", out JsonElement body) && body.ValueKind != JsonValueKind.Null)
-        {
-            string text = body.ValueKind == JsonValueKind.String ? body.GetString()! : body.GetRawText();
-            if (body.ValueKind != JsonValueKind.String && !context.Response.Headers.ContainsKey("Content-Type"))
-            {
-                context.Response.ContentType = "application/json";
-            }
+        await ObserveAsync(function, request.InvocationId, response, started);
+    }
 
-            await context.Response.WriteAsync(text, context.RequestAborted);
+    private async Task ObserveAsync(FunctionDefinition function, string invocationId, Task<InvocationResponse> response, long started)
+    {
+        try
+        {
+            InvocationResponse result = await response;
+            if (result.Result?.Status == StatusResult.Types.Status.Success)
+            {
+                Log.Executed(logger, function.Name, invocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else
+            {
+                Log.Failed(logger, function.Name, invocationId, result.Result?.Exception?.Message ?? "the worker reported a failure");
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WorkerUnavailableException)
+        {
+            Log.Failed(logger, function.Name, invocationId, e.Message);
         }
     }
 
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
+    /// <summary>The trigger's <c>RpcHttp</c>: what the host sends a proxying worker (the body goes over HTTP).</summary>
+    private static RpcHttp RpcRequest(HttpRequest incoming, Dictionary<string, string> routeValues, KeyCheck check)
     {
-        foreach (JsonProperty property in element.EnumerateObject())
+        var http = new RpcHttp
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
+            Method = incoming.Method,
+            Url = $"{incoming.Scheme}://{incoming.Host}{incoming.PathBase}{incoming.Path}{incoming.QueryString}",
+        };
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in incoming.Headers)
+        {
+            http.Headers[header.Key.ToLowerInvariant()] = header.Value.ToString();
         }
 
-        value = default;
-        return false;
-    }
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> query in incoming.Query)
+        {
+            http.Query[query.Key] = query.Value.ToString();
+        }
 
-    private static async Task ProblemAsync(HttpContext context, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/problem+json";
-        var problem = new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status, ["detail"] = detail };
-        await context.Response.WriteAsync(problem.ToJsonString(), context.RequestAborted);
+        foreach ((string name, string value) in routeValues)
+        {
+            http.Params[name] = value;
+        }
+
+        if (FunctionKeys.Identity(check) is { } identity)
+        {
+            http.Identities.Add(identity);
+        }
+
+        return http;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_web is not null)
         {
-            await _web.StopAsync();
+            await _web.StopAsync(TimeSpan.FromSeconds(2));
             await _web.DisposeAsync();
         }
+
+        _client.Dispose();
+    }
+
+    /// <summary>Adds the invocation id the worker pairs the request with.</summary>
+    private sealed class InvocationTransformer : HttpTransformer
+    {
+        public static readonly InvocationTransformer Instance = new();
+
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, (string)httpContext.Items[InvocationIdHeader]!);
+        }
+    }
+}
+
+/// <summary>RFC 7807 problems from the host itself.</summary>
+internal static class Problems
+{
+    public static async Task WriteAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        var problem = new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status, ["detail"] = detail };
+        await context.Response.WriteAsync(problem.ToJsonString(), context.RequestAborted);
     }
 }

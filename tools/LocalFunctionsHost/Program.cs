@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LocalFunctionsHost;
 using Microsoft.Extensions.Logging;
 
@@ -49,12 +50,17 @@ if (folders.Count == 0)
 using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 ILogger logger = loggers.CreateLogger("LocalFunctionsHost");
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+
+// SIGINT and SIGTERM both stop the host the same way: workers are told to terminate, then killed if they
+// linger, so nothing is left behind. Cancelling the signal lets the shutdown below finish first.
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+}
+
+using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 var hosts = new List<FunctionAppHost>();
 try
@@ -72,7 +78,7 @@ try
             Console.WriteLine($"  {route}");
         }
 
-        foreach (FunctionDefinition function in app.Functions.Where(f => !string.Equals(f.Trigger.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase)))
+        foreach (FunctionDefinition function in host.Functions.Where(f => !string.Equals(f.Trigger.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase)))
         {
             Console.WriteLine($"  {function.Trigger.Type} {function.Name}");
         }
@@ -82,7 +88,11 @@ try
     await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     return 0;
 }
-catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or IOException or System.Text.Json.JsonException)
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    return 0;
+}
+catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or IOException or System.Text.Json.JsonException or WorkerUnavailableException)
 {
     Console.Error.WriteLine("LocalFunctionsHost: " + e.Message);
     return 1;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -40,9 +41,8 @@ internal sealed class QueueTrigger
         _random = random ?? Random.Shared;
         _name = function.Trigger.GetString("queueName") ?? throw new InvalidDataException($"Queue trigger '{function.Name}' has no queueName.");
         string connection = localSettings.Connection(function.Trigger.GetString("connection"));
-        var options = new QueueClientOptions { MessageEncoding = settings.Base64Encoding ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None };
-        _queue = new QueueClient(connection, _name, options);
-        _poison = new QueueClient(connection, _name + "-poison", options);
+        _queue = StorageClients.Queue(connection, _name, settings.Base64Encoding);
+        _poison = StorageClients.Queue(connection, _name + "-poison", settings.Base64Encoding);
         _inFlight = new SemaphoreSlim(settings.BatchSize + settings.NewBatchThreshold);
     }
 
@@ -136,7 +136,7 @@ internal sealed class QueueTrigger
             bool succeeded;
             try
             {
-                await _invoker.InvokeAsync(_function, BuildEnvelope(message), $"New queue message detected on '{_name}'.", Values(message), stopping);
+                await _invoker.InvokeAsync(_function, BuildRequest(message), $"New queue message detected on '{_name}'.", Values(message), stopping);
                 succeeded = true;
             }
             catch (InvocationFailedException)
@@ -171,17 +171,53 @@ internal sealed class QueueTrigger
         }
     }
 
-    private Envelope BuildEnvelope(QueueMessage message)
+    /// <summary>
+    /// The trigger as the host's queue extension sends it: the message text (<c>TypedData.string</c>), or for
+    /// SDK-type parameters (<c>supportsDeferredBinding</c>: <c>QueueMessage</c>, <c>BinaryData</c>) model
+    /// binding data holding the message as JSON; the message's properties as trigger metadata.
+    /// </summary>
+    private InvocationRequest BuildRequest(QueueMessage message)
     {
-        string body = message.Body.ToString();
-        var envelope = new Envelope().AddString(_function.Trigger.Name, body);
-        envelope.AddMetadata("DequeueCount", message.DequeueCount)
-            .AddMetadata("ExpirationTime", message.ExpiresOn?.ToString("o", CultureInfo.InvariantCulture))
-            .AddMetadata("Id", message.MessageId)
-            .AddMetadata("InsertionTime", message.InsertedOn?.ToString("o", CultureInfo.InvariantCulture))
-            .AddMetadata("NextVisibleTime", message.NextVisibleOn?.ToString("o", CultureInfo.InvariantCulture))
-            .AddMetadata("PopReceipt", message.PopReceipt);
-        return envelope;
+        InvocationRequest request = FunctionInvoker.NewRequest(_function);
+        TypedData data = _function.Trigger.SupportsDeferredBinding
+            ? new TypedData
+            {
+                ModelBindingData = new ModelBindingData
+                {
+                    Version = "1.0",
+                    Source = "AzureStorageQueues",
+                    ContentType = "application/json",
+                    Content = Google.Protobuf.ByteString.CopyFromUtf8(new JsonObject
+                    {
+                        ["MessageId"] = message.MessageId,
+                        ["PopReceipt"] = message.PopReceipt,
+                        ["MessageText"] = message.Body.ToString(),
+                        ["DequeueCount"] = message.DequeueCount,
+                        ["NextVisibleOn"] = message.NextVisibleOn?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                        ["InsertedOn"] = message.InsertedOn?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                        ["ExpiresOn"] = message.ExpiresOn?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                    }.ToJsonString()),
+                },
+            }
+            : new TypedData { String = message.Body.ToString() };
+        request.InputData.Add(new ParameterBinding { Name = _function.Trigger.Name, Data = data });
+        request.TriggerMetadata["QueueTrigger"] = new TypedData { String = message.Body.ToString() };
+        request.TriggerMetadata["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) };
+        request.TriggerMetadata["Id"] = new TypedData { String = message.MessageId };
+        request.TriggerMetadata["PopReceipt"] = new TypedData { String = message.PopReceipt };
+        AddTime(request, "ExpirationTime", message.ExpiresOn);
+        AddTime(request, "InsertionTime", message.InsertedOn);
+        AddTime(request, "NextVisibleTime", message.NextVisibleOn);
+        return request;
+    }
+
+    private static void AddTime(InvocationRequest request, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            // JSON strings, as the host serialises DateTimeOffset binding data.
+            request.TriggerMetadata[name] = new TypedData { Json = "\"" + time.ToString("o", CultureInfo.InvariantCulture) + "\"" };
+        }
     }
 
     private static Dictionary<string, string> Values(QueueMessage message) => new(StringComparer.OrdinalIgnoreCase)

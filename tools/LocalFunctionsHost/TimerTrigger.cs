@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Blobs;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace LocalFunctionsHost;
@@ -20,7 +21,7 @@ internal sealed class ScheduleMonitor(string connectionString, string hostId)
     public const string Container = "azure-webjobs-hosts";
 
     private BlobClient Blob(string function) =>
-        new BlobContainerClient(connectionString, Container).GetBlobClient($"timers/{hostId}/{function}/status");
+        StorageClients.Container(connectionString, Container).GetBlobClient($"timers/{hostId}/{function}/status");
 
     public async Task<ScheduleStatus?> ReadAsync(string function, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ internal sealed class ScheduleMonitor(string connectionString, string hostId)
 
     public async Task WriteAsync(string function, ScheduleStatus status, CancellationToken cancellationToken)
     {
-        var container = new BlobContainerClient(connectionString, Container);
+        BlobContainerClient container = StorageClients.Container(connectionString, Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var json = new JsonObject
         {
@@ -61,6 +62,7 @@ internal sealed class ScheduleMonitor(string connectionString, string hostId)
 /// </summary>
 internal sealed class TimerTrigger(FunctionDefinition function, FunctionInvoker invoker, ScheduleMonitor monitor, TimeProvider clock, ILogger logger)
 {
+    private static readonly Dictionary<string, string> NoValues = [];
     private readonly BindingDefinition _trigger = function.Trigger;
 
     public int Invocations { get; private set; }
@@ -118,7 +120,9 @@ internal sealed class TimerTrigger(FunctionDefinition function, FunctionInvoker 
         try
         {
             Invocations++;
-            await invoker.InvokeAsync(function, new Envelope().AddObject(_trigger.Name, timer), "Timer fired at " + clock.GetUtcNow().ToString("o", CultureInfo.InvariantCulture), null, stopping);
+            InvocationRequest request = FunctionInvoker.NewRequest(function);
+            request.InputData.Add(new ParameterBinding { Name = _trigger.Name, Data = new TypedData { Json = timer.ToJsonString() } });
+            await invoker.InvokeAsync(function, request, "Timer fired at " + clock.GetUtcNow().ToString("o", CultureInfo.InvariantCulture), NoValues, stopping);
         }
         catch (InvocationFailedException)
         {

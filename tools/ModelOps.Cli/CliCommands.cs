@@ -15,5 +15,6 @@ internal static class CliCommands
         yield return EvaluateCommand.Create();
         yield return ExplainCommand.Create();
         yield return DriftCommand.Create();
+        yield return ReportCommand.Create();
     }
 }

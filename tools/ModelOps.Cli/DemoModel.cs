@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs;
 using ModelOps.Learning.Data;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Registry;
+using ModelOps.Storage;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 
 namespace ModelOps.Cli;
 
@@ -19,7 +18,7 @@ internal static class DemoModel
 {
     public const string Name = "churn";
 
-    public static async Task<string> EnsureAsync(StackLayout layout, string dataPath, string connection, CancellationToken cancellationToken)
+    public static async Task<string> EnsureAsync(StackLayout layout, string dataPath, StorageConnection connection, CancellationToken cancellationToken)
     {
         JsonNode settings = JsonNode.Parse(await File.ReadAllTextAsync(layout.SettingsFile, cancellationToken))!;
         var options = new RegistryOptions
@@ -28,14 +27,8 @@ internal static class DemoModel
         };
         string table = settings["Values"]?["Registry__TableName"]?.GetValue<string>() ?? new RegistryStorageOptions().TableName;
         string container = settings["Values"]?["Registry__ArtifactContainer"]?.GetValue<string>() ?? new RegistryStorageOptions().ArtifactContainer;
-        byte[] key = options.AuditKeyBytes();
-        var registry = new ModelRegistry(
-            new TableRegistryStore(new TableClient(connection, table)),
-            new BlobArtifactStore(new BlobContainerClient(connection, container)),
-            new OnnxArtifactValidator(options),
-            new AuditChain(key),
-            options,
-            TimeProvider.System);
+        ModelRegistry registry = ModelRegistryFactory.Create(
+            connection, options, new RegistryStorageOptions { TableName = table, ArtifactContainer = container }, TimeProvider.System);
         try
         {
             AliasPointer? champion = (await registry.ListAliasesAsync(Name, cancellationToken)).FirstOrDefault(a => a.Alias == "champion");

@@ -37,15 +37,15 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var modelPath = new Option<string>("--model") { Description = "The ONNX model (one with a [N, 2] 'probabilities' output).", Required = true };
-        var data = new Option<string>("--data") { Description = "Labelled CSV with the model's input columns and the target.", Required = true };
+        Option<string> modelPath = CliOptions.InputFile("--model", "The ONNX model (a classifier with a [N, 2] 'probabilities' output, or a regressor with 'value').");
+        Option<string> data = CliOptions.InputFile("--data", "Labelled CSV with the model's input columns and the target.", stdin: true);
         var target = new Option<string>("--target") { Description = "The target column.", Required = true };
         var positive = new Option<string?>("--positive") { Description = "Target value counted as positive (default: the model's positive class)." };
-        var report = new Option<string>("--report") { Description = "Where to write the evaluation JSON.", Required = true };
+        Option<string> report = CliOptions.OutputFile("--report", "Where to write the evaluation JSON.");
         var threshold = new Option<double>("--threshold") { Description = "Decision threshold for the confusion matrix.", DefaultValueFactory = _ => 0.5 };
         var sensitive = new Option<string?>("--sensitive") { Description = "A column to report group fairness for." };
-        var separator = new Option<string>("--sep") { Description = "Field separator.", DefaultValueFactory = _ => "," };
-        var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors." };
+        Option<string> separator = CliOptions.Separator();
+        Option<bool> quiet = CliOptions.Quiet();
         var command = new Command("evaluate", "Measure a classifier on labelled rows.") { modelPath, data, target, positive, report, threshold, sensitive, separator, quiet };
         command.SetAction((result, cancellationToken) => CliRun.Guarded("evaluate", () =>
         {
@@ -68,6 +68,7 @@ internal static class EvaluateCommand
 
             Dataset all = progress.Step("read data", () => ModelData.ForModel(result.GetValue(data)!, result.GetValue(separator)!, model, targetColumn));
             if (!all.Contains(targetColumn)) throw new InvalidDatasetException($"the target column '{targetColumn}' is not in the data");
+            if (result.GetValue(sensitive) is { } named && !all.Contains(named)) throw new CliUsageException($"--sensitive: the data has no column '{named}'");
             int[] labelled = Enumerable.Range(0, all.RowCount).Where(r => !all[targetColumn].IsMissing(r)).ToArray();
             Dataset rows = all.Rows(labelled);
             bool[] outcomes = rows[targetColumn].Texts!.Select(t => t == positiveClass).ToArray();
@@ -82,7 +83,6 @@ internal static class EvaluateCommand
             json.Insert(2, "rows_without_target", all.RowCount - rows.RowCount);
             if (result.GetValue(sensitive) is { } group)
             {
-                if (!rows.Contains(group)) throw new InvalidDatasetException($"the sensitive column '{group}' is not in the data");
                 string[] groups = Enumerable.Range(0, rows.RowCount).Select(r => rows[group].Texts?[r] ?? rows[group].Numbers![r].ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
                 json["fairness"] = JsonSerializer.SerializeToNode(FairnessReport.Evaluate(group, groups, p, outcomes, cut), PipelineSpecJson.Options);
             }

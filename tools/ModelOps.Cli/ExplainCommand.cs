@@ -15,12 +15,12 @@ internal static class ExplainCommand
 {
     public static Command Create()
     {
-        var modelPath = new Option<string>("--model") { Description = "An ONNX model trained by 'modelops train'.", Required = true };
-        var data = new Option<string>("--data") { Description = "CSV rows to explain.", Required = true };
+        Option<string> modelPath = CliOptions.InputFile("--model", "An ONNX model trained by 'modelops train'.");
+        Option<string> data = CliOptions.InputFile("--data", "CSV rows to explain.", stdin: true);
         var top = new Option<int>("--top") { Description = "Reasons per row.", DefaultValueFactory = _ => 3 };
-        var report = new Option<string?>("--report") { Description = "Also write every row's contributions as JSON." };
-        var separator = new Option<string>("--sep") { Description = "Field separator.", DefaultValueFactory = _ => "," };
-        var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the explanations." };
+        Option<string> report = CliOptions.OutputFile("--report", "Also write every row's contributions as JSON.", required: false);
+        Option<string> separator = CliOptions.Separator();
+        Option<bool> quiet = CliOptions.Quiet();
         var command = new Command("explain", "Explain individual predictions with reason codes.") { modelPath, data, top, report, separator, quiet };
         command.SetAction((result, cancellationToken) => CliRun.Guarded("explain", () =>
         {
@@ -32,7 +32,7 @@ internal static class ExplainCommand
             Dataset rows = ModelData.ForModel(result.GetValue(data)!, result.GetValue(separator)!, model, null);
             IReadOnlyList<RowExplanation> explanations = PipelineExplainer.Explain(pipeline, rows, k, cancellationToken);
             string unit = pipeline.Task == PipelineTask.BinaryClassification ? "log-odds" : "prediction units";
-            Console.WriteLine($"base value {Format(explanations.Count > 0 ? explanations[0].BaseValue : 0)} ({unit}); each row: score, then the top {k} columns by |contribution|");
+            if (!result.GetValue(quiet)) Console.WriteLine($"base value {Format(explanations.Count > 0 ? explanations[0].BaseValue : 0)} ({unit}); each row: score, then the top {k} columns by |contribution|");
             foreach (RowExplanation row in explanations)
             {
                 string reasons = string.Join(", ", row.Reasons.Select(r => $"{r.Column} {(r.Contribution >= 0 ? "+" : "")}{Format(r.Contribution)}"));

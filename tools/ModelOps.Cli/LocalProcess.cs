@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ModelOps.Cli;
 
 /// <summary>A child process that <c>modelops up</c> started and therefore stops (with its whole tree) on exit.</summary>
-internal sealed class LocalProcess : IAsyncDisposable
+internal sealed class LocalProcess
 {
     private readonly Process _process;
 
@@ -58,12 +58,20 @@ internal sealed class LocalProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the process and every process it started (a host's workers too), and waits until they are gone.</summary>
+    public void Stop()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(30));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile.
         }
 
         _process.Dispose();

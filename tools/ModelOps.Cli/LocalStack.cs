@@ -20,6 +20,9 @@ internal sealed record StackLayout(string Root, string Configuration, int Scorin
 
     public string AppRoot(string app) => Path.Combine(Root, "functions", app, "bin", Configuration, "net10.0");
 
+    /// <summary>Where scripts and tests find the running stack.</summary>
+    public string StackFile => Path.Combine(StateFolder, "stack.json");
+
     /// <summary>The settings both apps run with locally (made from local.settings.sample.json on first run).</summary>
     public string SettingsFile => Path.Combine(StateFolder, "local.settings.json");
 
@@ -37,10 +40,23 @@ internal sealed record StackLayout(string Root, string Configuration, int Scorin
     }
 }
 
-/// <summary>Starts what the local stack needs that is not already running, and stops only what it started.</summary>
-internal sealed class LocalStack(StackLayout layout, TextWriter output) : IAsyncDisposable
+/// <summary>
+/// Starts what the local stack needs that is not already running, and stops only what it started: when disposed,
+/// and also when the process ends without disposing it (a command-line host that stops waiting after a signal),
+/// so nothing it started outlives <c>modelops up</c>.
+/// </summary>
+internal sealed class LocalStack : IDisposable
 {
+    private readonly StackLayout layout;
+    private readonly TextWriter output;
     private readonly List<LocalProcess> _started = [];
+
+    public LocalStack(StackLayout layout, TextWriter output)
+    {
+        this.layout = layout;
+        this.output = output;
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+    }
 
     public IReadOnlyList<string> Skipped => _skipped;
 
@@ -120,7 +136,11 @@ internal sealed class LocalStack(StackLayout layout, TextWriter output) : IAsync
         }
 
         LocalProcess process = LocalProcess.Start(name, file, arguments, workingDirectory, environment, output);
-        _started.Add(process);
+        lock (_started)
+        {
+            _started.Add(process);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         foreach (int port in ports)
@@ -138,7 +158,13 @@ internal sealed class LocalStack(StackLayout layout, TextWriter output) : IAsync
     }
 
     /// <summary>The first started process that has exited, if any.</summary>
-    public LocalProcess? FirstExited() => _started.FirstOrDefault(p => p.HasExited);
+    public LocalProcess? FirstExited()
+    {
+        lock (_started)
+        {
+            return _started.FirstOrDefault(p => p.HasExited);
+        }
+    }
 
     private static async Task<bool> IsListeningAsync(int port, CancellationToken cancellationToken)
     {
@@ -156,13 +182,25 @@ internal sealed class LocalStack(StackLayout layout, TextWriter output) : IAsync
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops what was started, the last first (the function apps before the storage they use), each with its whole tree.</summary>
+    private void StopStarted()
     {
-        for (int i = _started.Count - 1; i >= 0; i--)
+        lock (_started)
         {
-            await _started[i].DisposeAsync();
-        }
+            for (int i = _started.Count - 1; i >= 0; i--)
+            {
+                _started[i].Stop();
+            }
 
-        _started.Clear();
+            _started.Clear();
+        }
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e) => StopStarted();
+
+    public void Dispose()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        StopStarted();
     }
 }

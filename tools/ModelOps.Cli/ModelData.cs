@@ -28,7 +28,14 @@ internal static class ModelData
             kinds[spec.Target.Column] = spec.Task == PipelineTask.Regression ? ColumnKind.Numeric : ColumnKind.Categorical;
         }
 
-        return CsvDatasetReader.Read(path, Options(separator, kinds));
+        return Read(path, Options(separator, kinds));
+    }
+
+    /// <summary>Reads <paramref name="path"/> (standard input for <c>-</c>) as a dataset.</summary>
+    public static Dataset Read(string path, CsvOptions options)
+    {
+        using TextReader reader = CliInput.OpenText(path);
+        return CsvDatasetReader.Read(reader, options);
     }
 
     /// <summary>Reads <paramref name="path"/> with numeric model inputs numeric and string ones categorical.</summary>
@@ -40,13 +47,13 @@ internal static class ModelData
             i => i.ElementType == TensorElementType.String ? ColumnKind.Categorical : ColumnKind.Numeric,
             StringComparer.Ordinal);
         if (target is not null && header.Contains(target)) kinds[target] = targetKind;
-        return CsvDatasetReader.Read(path, Options(separator, kinds));
+        return Read(path, Options(separator, kinds));
     }
 
     private static string[] Header(string path, string separator)
     {
-        if (!File.Exists(path)) throw new InvalidDatasetException($"file '{path}' does not exist");
-        using var reader = new StreamReader(path);
+        if (path != CliOptions.StandardInput && !File.Exists(path)) throw new InvalidDatasetException($"file '{path}' does not exist");
+        using TextReader reader = CliInput.OpenText(path);
         string? line = reader.ReadLine();
         return line is null ? [] : line.Split(separator[0]).Select(h => h.Trim().Trim('"')).ToArray();
     }

@@ -1,39 +1,41 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using Azure.Storage.Blobs;
+using System.Text.Json.Nodes;
 using ModelOps.Registry;
+using ModelOps.Storage;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 
 namespace ModelOps.Cli;
 
 /// <summary>
 /// <c>modelops models list|show|register|alias|archive|audit|verify</c>: the registry against a storage account
-/// (<c>--connection</c>, default <c>AzureWebJobsStorage</c> or <c>UseDevelopmentStorage=true</c>). Writes and
+/// (<c>--connection</c>, default the <c>AzureWebJobsStorage</c> connection, see <see cref="StorageConnection"/>). Writes and
 /// <c>verify</c> need the audit key (<c>--audit-key</c> or <c>Registry__AuditKey</c>); the principal is
-/// <c>--principal</c> or the OS user. Errors print the offending field and exit non-zero.
+/// <c>--principal</c> or the OS user. Errors print the offending field; exit codes as in <see cref="CliRun"/>.
 /// </summary>
 internal static class ModelsCommands
 {
-    private static readonly JsonSerializerOptions Indented = new(RegistryJsonContext.Default.Options) { WriteIndented = true };
+    // ETags hold quotes; the relaxed encoder prints them as they are, not as \u0022.
+    private static readonly JsonSerializerOptions Indented = new(RegistryJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly Option<string> Connection = new("--connection")
+    // No default value: the connection resolves when the command runs, so --help never shows a connection string.
+    private static readonly Option<string?> Connection = new("--connection")
     {
-        Description = "Storage connection string.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true",
+        Description = "Storage connection string (default: the AzureWebJobsStorage connection from the environment, connection string or identity-based; else local Azurite).",
     };
 
     private static readonly Option<string?> AuditKey = new("--audit-key")
     {
-        Description = "Base64 audit key (default: Registry__AuditKey).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Registry__AuditKey"),
+        Description = "Base64 audit key (default: the Registry__AuditKey setting).",
     };
 
-    private static readonly Option<string> Principal = new("--principal")
+    private static readonly Option<bool> Quiet = CliOptions.Quiet();
+
+    private static readonly Option<string?> Principal = new("--principal")
     {
         Description = "Who is making the change (default: the OS user).",
-        DefaultValueFactory = _ => Environment.UserName,
     };
 
     private static readonly Option<string> Table = new("--table") { Description = "Registry table.", DefaultValueFactory = _ => new RegistryStorageOptions().TableName };
@@ -47,7 +49,7 @@ internal static class ModelsCommands
         var models = new Command("models", "Register, find, alias, archive and audit models in the registry.");
         foreach (Command command in new[] { List(), Show(), Register(), Alias(), Archive(), Audit(), Verify() })
         {
-            foreach (Option option in new Option[] { Connection, AuditKey, Principal, Table, Container })
+            foreach (Option option in new Option[] { Connection, AuditKey, Principal, Table, Container, Quiet })
             {
                 command.Options.Add(option);
             }
@@ -63,9 +65,22 @@ internal static class ModelsCommands
         var prefix = new Option<string?>("--prefix") { Description = "Name prefix." };
         var tag = new Option<string?>("--tag") { Description = "Tag." };
         var owner = new Option<string?>("--owner") { Description = "Owner." };
-        var command = new Command("list", "List or search models.") { prefix, tag, owner };
+        var json = new Option<bool>("--json") { Description = "Print the full JSON document instead of one line per model." };
+        var command = new Command("list", "List or search models: one line per model (name, latest version, owner, tags).") { prefix, tag, owner, json };
         command.SetAction((result, ct) => RunAsync(result, "list", needsKey: false, async registry =>
-            Print(await registry.SearchAsync(new ModelQuery(result.GetValue(prefix), result.GetValue(tag), result.GetValue(owner)), ct)), ct));
+        {
+            IReadOnlyList<Model> models = await registry.SearchAsync(new ModelQuery(result.GetValue(prefix), result.GetValue(tag), result.GetValue(owner)), ct);
+            if (result.GetValue(json))
+            {
+                Print(models);
+                return;
+            }
+
+            foreach (Model m in models)
+            {
+                Console.WriteLine($"{m.Name}\tv{m.LatestVersion}\t{m.Owner}\t{string.Join(',', m.Tags)}");
+            }
+        }, ct));
         return command;
     }
 
@@ -73,7 +88,7 @@ internal static class ModelsCommands
     {
         var model = new Argument<string>("MODEL");
         var version = new Option<int?>("--version") { Description = "Show one version." };
-        var command = new Command("show", "Show a model (versions and aliases) or one version.") { model, version };
+        var command = new Command("show", "Show a model (one JSON document: model, versions, aliases) or one version.") { model, version };
         command.SetAction((result, ct) => RunAsync(result, "show", needsKey: false, async registry =>
         {
             string name = result.GetValue(model)!;
@@ -83,9 +98,13 @@ internal static class ModelsCommands
             }
             else
             {
-                Print(await registry.GetModelAsync(name, ct));
-                Print(await registry.ListVersionsAsync(name, ct));
-                Print(await registry.ListAliasesAsync(name, ct));
+                var document = new JsonObject
+                {
+                    ["model"] = Node(await registry.GetModelAsync(name, ct)),
+                    ["versions"] = Node(await registry.ListVersionsAsync(name, ct)),
+                    ["aliases"] = Node(await registry.ListAliasesAsync(name, ct)),
+                };
+                Console.WriteLine(document.ToJsonString(Indented));
             }
         }, ct));
         return command;
@@ -94,37 +113,46 @@ internal static class ModelsCommands
     private static Command Register()
     {
         var model = new Argument<string>("MODEL");
-        var artifact = new Option<FileInfo>("--artifact") { Description = "The ONNX file.", Required = true };
-        var metadata = new Option<FileInfo?>("--metadata") { Description = "JSON registration metadata (schema, card, metrics, lineage, dependencies)." };
+        Option<string> artifact = CliOptions.InputFile("--artifact", "The ONNX file.");
+        Option<string> metadata = CliOptions.InputFile("--metadata", "JSON registration metadata (schemas/registration-metadata.schema.json): schema, card, metrics, lineage, dependencies.", required: false);
+        Option<string> report = CliOptions.InputFile("--report", "A training report ('modelops train --report'): its held-out metrics, lineage and baseline profile are registered with the version.", required: false);
+        var force = new Option<bool>("--force") { Description = "Let --alias champion point at a version without held-out metrics." };
         var version = new Option<int?>("--version") { Description = "Version number (default: the next one)." };
         var alias = new Option<string?>("--alias") { Description = "Point this alias at the new version." };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the audit log)." };
         var max = new Option<long>("--max-artifact-bytes") { Description = "Largest artifact accepted.", DefaultValueFactory = _ => new RegistryOptions().MaxArtifactBytes };
-        var command = new Command("register", "Validate and register a new version.") { model, artifact, metadata, version, alias, reason, max };
+        var command = new Command("register", "Validate and register a new version (identical bytes answer with the existing version).") { model, artifact, metadata, report, version, alias, reason, force, max };
         command.SetAction((result, ct) => RunAsync(result, "register", needsKey: true, async registry =>
         {
-            FileInfo file = result.GetValue(artifact)!;
-            if (!file.Exists)
-            {
-                throw new InvalidRegistryRequestException("--artifact", $"names {file.FullName}, which does not exist.");
-            }
-
+            var file = new FileInfo(result.GetValue(artifact)!);
             if (file.Length > result.GetValue(max))
             {
                 throw new ArtifactTooLargeException(file.Length, result.GetValue(max));
             }
 
+            string name = result.GetValue(model)!;
             RegistrationRequest request = result.GetValue(metadata) is { } meta
-                ? JsonSerializer.Deserialize(await File.ReadAllTextAsync(meta.FullName, ct), RegistryJsonContext.Default.RegistrationRequest) ?? new RegistrationRequest(string.Empty)
-                : new RegistrationRequest(string.Empty);
+                ? RegistrationMetadata.Parse(await File.ReadAllTextAsync(meta, ct), name)
+                : new RegistrationRequest(name);
+            if (result.GetValue(report) is { } trainingReport)
+            {
+                request = TrainingReportFile.Apply(request, await File.ReadAllTextAsync(trainingReport, ct), "--report");
+            }
+
             request = request with
             {
-                Model = result.GetValue(model)!,
                 Version = result.GetValue(version) ?? request.Version,
                 Alias = result.GetValue(alias) ?? request.Alias,
                 Reason = result.GetValue(reason) ?? request.Reason,
+                Force = result.GetValue(force) || request.Force,
             };
-            Print(await registry.RegisterAsync(request, await File.ReadAllBytesAsync(file.FullName, ct), result.GetValue(Principal)!, ct));
+            Registration registration = await registry.RegisterVersionAsync(request, await File.ReadAllBytesAsync(file.FullName, ct), Who(result), ct);
+            if (registration.Existing && !result.GetValue(Quiet))
+            {
+                Console.Error.WriteLine($"{name} already has these exact bytes as version {registration.Version.Version}; nothing new was registered.");
+            }
+
+            Print(registration.Version);
         }, ct, result.GetValue(max)));
         return command;
     }
@@ -135,10 +163,11 @@ internal static class ModelsCommands
         var alias = new Argument<string>("ALIAS");
         var version = new Argument<int>("VERSION");
         var ifMatch = new Option<string?>("--if-match") { Description = "Move only if the alias still has this ETag." };
-        var command = new Command("alias", "Point an alias at a version (compare-and-swap).") { model, alias, version, Reason, ifMatch };
+        var force = new Option<bool>("--force") { Description = "Let champion point at a version without held-out metrics." };
+        var command = new Command("alias", "Point an alias at a version (compare-and-swap).") { model, alias, version, Reason, ifMatch, force };
         command.SetAction((result, ct) => RunAsync(result, "alias", needsKey: true, async registry =>
             Print(await registry.MoveAliasAsync(result.GetValue(model)!, result.GetValue(alias)!, result.GetValue(version), result.GetValue(Reason)!,
-                result.GetValue(ifMatch), result.GetValue(Principal)!, ct)), ct));
+                result.GetValue(ifMatch), Who(result), result.GetValue(force), ct)), ct));
         return command;
     }
 
@@ -148,7 +177,7 @@ internal static class ModelsCommands
         var version = new Argument<int>("VERSION");
         var command = new Command("archive", "Archive a version.") { model, version, Reason };
         command.SetAction((result, ct) => RunAsync(result, "archive", needsKey: true, async registry =>
-            Print(await registry.ChangeStatusAsync(result.GetValue(model)!, result.GetValue(version), VersionStatus.Archived, result.GetValue(Reason)!, result.GetValue(Principal)!, ct)), ct));
+            Print(await registry.ChangeStatusAsync(result.GetValue(model)!, result.GetValue(version), VersionStatus.Archived, result.GetValue(Reason)!, Who(result), ct)), ct));
         return command;
     }
 
@@ -169,7 +198,7 @@ internal static class ModelsCommands
     private static Command Verify()
     {
         var model = new Argument<string>("MODEL");
-        var command = new Command("verify", "Check a model's audit chain; exits 1 at the first broken entry.") { model };
+        var command = new Command("verify", "Check a model's audit chain; exits 3 at the first broken entry.") { model };
         command.SetAction(async (result, ct) =>
         {
             int exit = 0;
@@ -183,7 +212,7 @@ internal static class ModelsCommands
                 else
                 {
                     Console.WriteLine($"broken at entry {check.BrokenAtPosition + 1} (sequence {check.BrokenAtSequence}): {check.Problem}");
-                    exit = 1;
+                    exit = CliRun.CheckFailed;
                 }
             }, ct);
             return run != 0 ? run : exit;
@@ -194,11 +223,11 @@ internal static class ModelsCommands
     private static async Task<int> RunAsync(ParseResult result, string name, bool needsKey, Func<ModelRegistry, Task> action, CancellationToken cancellationToken, long? maxArtifactBytes = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
+        return await CliRun.GuardedAsync("models " + name, async () =>
         {
-            string connection = result.GetValue(Connection)!;
+            StorageConnection connection = CliStorage.Connection(result.GetValue(Connection));
             byte[] key;
-            if (result.GetValue(AuditKey) is { Length: > 0 } text)
+            if ((result.GetValue(AuditKey) ?? Environment.GetEnvironmentVariable("Registry__AuditKey")) is { Length: > 0 } text)
             {
                 key = new RegistryOptions { AuditKey = text }.AuditKeyBytes();
             }
@@ -213,33 +242,17 @@ internal static class ModelsCommands
             }
 
             var options = new RegistryOptions { AuditKey = Convert.ToBase64String(key), MaxArtifactBytes = maxArtifactBytes ?? new RegistryOptions().MaxArtifactBytes };
-            var registry = new ModelRegistry(
-                new TableRegistryStore(new TableClient(connection, result.GetValue(Table)!)),
-                new BlobArtifactStore(new BlobContainerClient(connection, result.GetValue(Container))),
-                new OnnxArtifactValidator(options),
-                new AuditChain(key),
-                options,
-                TimeProvider.System);
+            ModelRegistry registry = ModelRegistryFactory.Create(
+                connection, options, new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! }, TimeProvider.System);
             await action(registry);
-            return 0;
-        }
-        catch (InvalidRegistryRequestException e)
-        {
-            Console.Error.WriteLine($"modelops models {name}: {e.Field}: {e.Message}");
-            return 2;
-        }
-        catch (InvalidModelException e)
-        {
-            Console.Error.WriteLine($"modelops models {name}: artifact: {string.Join(" ", e.Reasons)}");
-            return 1;
-        }
-        catch (Exception e) when (e is RegistryException or InvalidOperationException or FormatException or JsonException or Azure.RequestFailedException or IOException)
-        {
-            Console.Error.WriteLine($"modelops models {name}: {e.Message}");
-            return 1;
-        }
+            return CliRun.Ok;
+        });
     }
+
+    private static string Who(ParseResult result) => result.GetValue(Principal) ?? Environment.UserName;
 
     private static void Print<T>(T value) =>
         Console.WriteLine(JsonSerializer.Serialize(value, Indented.GetTypeInfo(typeof(T))));
+
+    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, Indented.GetTypeInfo(typeof(T)));
 }

@@ -20,7 +20,7 @@ internal static class OnnxCommands
 
     private static Command Ops()
     {
-        var command = new Command("ops", "List the operators and opset versions the engine implements.");
+        var command = new Command("ops", "List the operators and opset versions the engine implements.") { CliOptions.Quiet() };
         command.SetAction(_ =>
         {
             foreach ((string domain, int max) in OperatorRegistry.MaxOpsets)
@@ -41,16 +41,18 @@ internal static class OnnxCommands
     private static Command Check()
     {
         var folders = new Argument<string[]>("DIR") { Description = "Case folders (model.onnx + test_data_set_*), or folders holding them.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("check", "Run ONNX backend test cases and compare with their expected outputs.") { folders };
+        Option<bool> quiet = CliOptions.Quiet();
+        var command = new Command("check", "Run ONNX backend test cases and compare with their expected outputs; exits 3 when a case fails.") { folders, quiet };
         command.SetAction(result =>
         {
+            bool silent = result.GetValue(quiet);
             int passed = 0, failed = 0, unsupported = 0;
             try
             {
                 foreach (string folder in ConformanceRunner.FindCases(result.GetValue(folders)!))
                 {
                     ConformanceResult outcome = ConformanceRunner.RunCase(folder);
-                    Console.WriteLine(outcome);
+                    if (!silent || outcome.Status == ConformanceStatus.Fail) Console.WriteLine(outcome);
                     switch (outcome.Status)
                     {
                         case ConformanceStatus.Pass:
@@ -67,13 +69,13 @@ internal static class OnnxCommands
             }
             catch (DirectoryNotFoundException e)
             {
-                Console.Error.WriteLine("DIR: " + e.Message);
-                return 2;
+                Console.Error.WriteLine("modelops onnx check: DIR: " + e.Message);
+                return CliRun.Usage;
             }
 
-            Console.WriteLine($"{unsupported} unsupported");
+            if (!silent) Console.WriteLine($"{unsupported} unsupported");
             Console.WriteLine($"{passed} passed, {failed} failed");
-            return failed > 0 ? 1 : 0;
+            return failed > 0 ? CliRun.CheckFailed : CliRun.Ok;
         });
         return command;
     }
@@ -81,40 +83,36 @@ internal static class OnnxCommands
     private static Command Inspect()
     {
         var model = new Argument<string>("MODEL") { Description = "Path of an .onnx file." };
-        var command = new Command("inspect", "Print a model's inputs, outputs, operators, opsets and size.") { model };
-        command.SetAction(result =>
+        var command = new Command("inspect", "Print a model's inputs, outputs, operators, opsets and size.") { model, CliOptions.Quiet() };
+        model.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !File.Exists(r.Tokens[0].Value)) r.AddError($"MODEL: file '{r.Tokens[0].Value}' does not exist.");
+        });
+        command.SetAction(result => CliRun.Guarded("onnx inspect", () =>
         {
             string path = result.GetValue(model)!;
-            try
+            OnnxModel loaded = OnnxModel.LoadFile(path);
+            Console.WriteLine($"model     {path}");
+            Console.WriteLine($"size      {loaded.SizeBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, IR version {loaded.IrVersion}, producer '{loaded.ProducerName}'");
+            Console.WriteLine($"opsets    {string.Join(", ", loaded.Opsets.Select(o => $"{o.Key} {o.Value}"))}");
+            Console.WriteLine($"operators {string.Join(", ", loaded.Operators)}");
+            foreach (ModelValueInfo input in loaded.Inputs)
             {
-                OnnxModel loaded = OnnxModel.LoadFile(path);
-                Console.WriteLine($"model     {path}");
-                Console.WriteLine($"size      {loaded.SizeBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, IR version {loaded.IrVersion}, producer '{loaded.ProducerName}'");
-                Console.WriteLine($"opsets    {string.Join(", ", loaded.Opsets.Select(o => $"{o.Key} {o.Value}"))}");
-                Console.WriteLine($"operators {string.Join(", ", loaded.Operators)}");
-                foreach (ModelValueInfo input in loaded.Inputs)
-                {
-                    Console.WriteLine($"input     {input}");
-                }
-
-                foreach (ModelValueInfo output in loaded.Outputs)
-                {
-                    Console.WriteLine($"output    {output}");
-                }
-
-                foreach ((string key, string value) in loaded.Metadata)
-                {
-                    Console.WriteLine($"metadata  {key} = {value}");
-                }
-
-                return 0;
+                Console.WriteLine($"input     {input}");
             }
-            catch (Exception e) when (e is InvalidModelException or FileNotFoundException)
+
+            foreach (ModelValueInfo output in loaded.Outputs)
             {
-                Console.Error.WriteLine($"MODEL {path}: {e.Message}");
-                return 1;
+                Console.WriteLine($"output    {output}");
             }
-        });
+
+            foreach ((string key, string value) in loaded.Metadata)
+            {
+                Console.WriteLine($"metadata  {key} = {value}");
+            }
+
+            return CliRun.Ok;
+        }));
         return command;
     }
 }

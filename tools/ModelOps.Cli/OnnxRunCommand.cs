@@ -13,44 +13,46 @@ internal static class OnnxRunCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The .onnx model.", Required = true };
-        var input = new Option<string>("--input") { Description = "CSV with a header row.", Required = true };
-        var output = new Option<string>("--output") { Description = "Where to write the scores (CSV).", Required = true };
-        var command = new Command("run", "Score a CSV file with an ONNX model.") { model, input, output };
-        command.SetAction(result =>
+        Option<string> model = CliOptions.InputFile("--model", "The .onnx model.");
+        Option<string> input = CliOptions.InputFile("--input", "CSV with a header row.", stdin: true);
+        Option<string> output = CliOptions.OutputFile("--output", "Where to write the scores (CSV).");
+        var id = new Option<string?>("--id") { Description = "A column of the input copied, first, into every row of the scores (to join them back)." };
+        Option<bool> quiet = CliOptions.Quiet();
+        var command = new Command("run", "Score a CSV file with an ONNX model.") { model, input, output, id, quiet };
+        command.SetAction(result => CliRun.Guarded("onnx run", () =>
         {
-            try
+            OnnxModel loaded = OnnxModel.LoadFile(result.GetValue(model)!);
+            (string[] header, List<string[]> rows) = ReadInput(result.GetValue(input)!);
+            int idColumn = -1;
+            if (result.GetValue(id) is { } idName && (idColumn = Array.IndexOf(header, idName)) < 0)
             {
-                OnnxModel loaded = OnnxModel.LoadFile(result.GetValue(model)!);
-                (string[] header, List<string[]> rows) = ReadInput(result.GetValue(input)!);
-                Dictionary<string, Tensor> feeds = BuildInputs(loaded, header, rows);
-                IReadOnlyDictionary<string, object> scores = loaded.CreateSession().RunValues(feeds);
-                WriteOutput(result.GetValue(output)!, loaded, scores, rows.Count);
-                Console.Error.WriteLine($"Scored {rows.Count} rows into {result.GetValue(output)}.");
-                return 0;
+                throw new CliUsageException($"--id: the input has no column '{idName}'");
             }
-            catch (Exception e) when (e is InvalidModelException or ModelInputException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
-            {
-                Console.Error.WriteLine("modelops onnx run: " + e.Message);
-                return 1;
-            }
-        });
+
+            Dictionary<string, Tensor> feeds = BuildInputs(loaded, header, rows, idColumn);
+            IReadOnlyDictionary<string, object> scores = loaded.CreateSession().RunValues(feeds);
+            WriteOutput(result.GetValue(output)!, loaded, scores, rows, idColumn < 0 ? null : (header[idColumn], idColumn));
+            if (!result.GetValue(quiet)) Console.Error.WriteLine($"Scored {rows.Count} rows into {result.GetValue(output)}.");
+            return CliRun.Ok;
+        }));
         return command;
     }
 
     private static (string[] Header, List<string[]> Rows) ReadInput(string path)
     {
-        using var reader = new StreamReader(path);
+        using TextReader reader = CliInput.OpenText(path);
         return CsvTable.Read(reader);
     }
 
-    private static Dictionary<string, Tensor> BuildInputs(OnnxModel model, string[] header, List<string[]> rows)
+    private static Dictionary<string, Tensor> BuildInputs(OnnxModel model, string[] header, List<string[]> rows, int idColumn)
     {
         int n = rows.Count;
         var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         if (model.Inputs.Count == 1 && model.Inputs[0] is { Kind: "tensor", Shape.Length: 2 } only && !header.Contains(only.Name))
         {
-            int width = header.Length;
+            // The id column is carried, not scored: every other column feeds the single input in order.
+            int[] features = Enumerable.Range(0, header.Length).Where(c => c != idColumn).ToArray();
+            int width = features.Length;
             if (only.Shape![1] >= 0 && only.Shape[1] != width)
             {
                 throw new ModelInputException($"The model's input '{only.Name}' takes {only.Shape[1]} features; the CSV has {width} columns.");
@@ -61,7 +63,7 @@ internal static class OnnxRunCommand
             {
                 for (int c = 0; c < width; c++)
                 {
-                    data[(r * width) + c] = Number(rows[r][c], header[c], r);
+                    data[(r * width) + c] = Number(rows[r][features[c]], header[features[c]], r);
                 }
             }
 
@@ -106,9 +108,15 @@ internal static class OnnxRunCommand
             : throw new InvalidDataException($"Column '{column}' row {row + 2}: '{text}' is not a number.");
     }
 
-    private static void WriteOutput(string path, OnnxModel model, IReadOnlyDictionary<string, object> scores, int n)
+    private static void WriteOutput(string path, OnnxModel model, IReadOnlyDictionary<string, object> scores, List<string[]> rows, (string Name, int Column)? id)
     {
+        int n = rows.Count;
         var columns = new List<(string Name, Func<int, string> Value)>();
+        if (id is { } carried)
+        {
+            columns.Add((carried.Name, r => rows[r][carried.Column]));
+        }
+
         foreach (ModelValueInfo info in model.Outputs)
         {
             if (scores[info.Name] is not Tensor t)

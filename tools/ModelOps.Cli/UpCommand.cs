@@ -1,13 +1,16 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ModelOps.Storage;
 
 namespace ModelOps.Cli;
 
 /// <summary>
 /// <c>modelops up</c>: the local stack. Starts Azurite (data in <c>.modelops/azurite</c>) and maildev
-/// unless they already run, then both function apps on loopback, writes <c>.modelops/stack.json</c>
-/// for scripts and tests, prints where everything listens, and stops what it started on Ctrl-C.
+/// unless they already run, then both function apps on loopback under the local Functions host, writes
+/// <c>.modelops/stack.json</c> for scripts and tests, prints where everything listens, and stops what it
+/// started on Ctrl-C, SIGINT or SIGTERM.
 /// </summary>
 internal static class UpCommand
 {
@@ -35,17 +38,20 @@ internal static class UpCommand
     private static async Task<int> RunAsync(StackLayout layout, bool noDemo, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        Action<PosixSignalContext> onSignal = context =>
         {
-            e.Cancel = true;
+            // Stop in order (disposing the stack) instead of the runtime's default of ending at once.
+            context.Cancel = true;
             stop.Cancel();
         };
-        Console.CancelKeyPress += onCancel;
-        await using var stack = new LocalStack(layout, Console.Out);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
+        using var stack = new LocalStack(layout, Console.Out);
         try
         {
-            bool externalStorage = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AzureWebJobsStorage"));
-            (string functionKey, string masterKey) = await LocalSettingsFile.EnsureAsync(layout, stop.Token);
+            StorageConnection storage = CliStorage.FromEnvironment();
+            bool externalStorage = storage.IsConfigured;
+            await LocalSettingsFile.EnsureAsync(layout, stop.Token);
             await stack.StartAsync(externalStorage, stop.Token);
             var skipped = stack.Skipped.ToList();
             string? demoData = null, demoModel = null;
@@ -56,11 +62,11 @@ internal static class UpCommand
             else
             {
                 demoData = DemoSeed.WriteData(layout);
-                string connection = Environment.GetEnvironmentVariable("AzureWebJobsStorage") is { Length: > 0 } c ? c : "UseDevelopmentStorage=true";
-                demoModel = await DemoModel.EnsureAsync(layout, demoData, connection, stop.Token);
+                demoModel = await DemoModel.EnsureAsync(layout, demoData, storage, stop.Token);
                 skipped.Add("report page (not in this build yet)");
             }
-            await WriteStackFileAsync(layout, functionKey, masterKey, stop.Token);
+
+            await WriteStackFileAsync(layout, noDemo ? null : DemoModel.Name, stop.Token);
             PrintSummary(layout, skipped, demoData, demoModel);
 
             while (!stop.IsCancellationRequested)
@@ -86,10 +92,6 @@ internal static class UpCommand
             Console.Error.WriteLine("modelops up: " + e.Message);
             return 1;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
     }
 
     private static void PrintSummary(StackLayout layout, IReadOnlyList<string> skipped, string? demoData, string? demoModel)
@@ -100,8 +102,8 @@ internal static class UpCommand
         Console.WriteLine($"  Pipelines app   http://127.0.0.1:{layout.PipelinesPort}/api/health");
         Console.WriteLine($"  Storage         blob 127.0.0.1:{StackLayout.BlobPort}, queue :{StackLayout.QueuePort}, table :{StackLayout.TablePort}");
         Console.WriteLine($"  Mail inbox      http://127.0.0.1:{StackLayout.MailWebPort}/  (SMTP 127.0.0.1:{StackLayout.SmtpPort})");
-        Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "stack.json"))} (URLs and function keys)");
-        Console.WriteLine($"  Settings        {Path.GetRelativePath(layout.Root, layout.SettingsFile)}");
+        Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, layout.StackFile)} (URLs, demo model, where the keys are)");
+        Console.WriteLine($"  Settings        {Path.GetRelativePath(layout.Root, layout.SettingsFile)} (function, master and audit keys)");
         if (demoData is not null)
         {
             Console.WriteLine($"  Demo data       {Path.GetRelativePath(layout.Root, demoData)} (synthetic churn; drifted copy beside it)");
@@ -117,7 +119,7 @@ internal static class UpCommand
         Console.WriteLine($"  curl -s http://127.0.0.1:{layout.ScoringPort}/api/health");
         if (demoModel is not null)
         {
-            Console.WriteLine($"  curl -s -H \"x-functions-key: $(jq -r .functionKeys.default {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "stack.json"))})\" http://127.0.0.1:{layout.PipelinesPort}/api/models/{DemoModel.Name}");
+            Console.WriteLine($"  curl -s -H \"x-functions-key: $(jq -r .{LocalSettingsFile.FunctionKeyPath} {Path.GetRelativePath(layout.Root, layout.SettingsFile)})\" http://127.0.0.1:{layout.PipelinesPort}/api/models/{DemoModel.Name}");
         }
 
         foreach (string item in skipped)
@@ -129,32 +131,43 @@ internal static class UpCommand
         Console.WriteLine("Press Ctrl-C to stop everything modelops up started.");
     }
 
-    private static async Task WriteStackFileAsync(StackLayout layout, string functionKey, string masterKey, CancellationToken cancellationToken)
+    /// <summary>Writes <c>stack.json</c>: where things listen, the demo model, and where the secrets are (never the secrets).</summary>
+    internal static async Task WriteStackFileAsync(StackLayout layout, string? demoModel, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.StateFolder);
+        bool externalStorage = CliStorage.FromEnvironment().IsConfigured;
         var stack = new StackFile(
             ScoringUrl: $"http://127.0.0.1:{layout.ScoringPort}",
             PipelinesUrl: $"http://127.0.0.1:{layout.PipelinesPort}",
-            StorageConnectionString: Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true",
             MaildevUrl: $"http://127.0.0.1:{StackLayout.MailWebPort}",
-            FunctionKeys: new Dictionary<string, string> { ["default"] = functionKey, ["master"] = masterKey },
-            DemoModel: null);
-        await File.WriteAllTextAsync(
-            Path.Combine(layout.StateFolder, "stack.json"),
-            JsonSerializer.Serialize(stack, CliJsonContext.Default.StackFile),
-            cancellationToken);
+            StorageConnectionString: externalStorage ? null : "UseDevelopmentStorage=true",
+            SettingsFile: layout.SettingsFile,
+            Secrets: new StackSecrets(
+                FunctionKey: LocalSettingsFile.FunctionKeyPath,
+                MasterKey: LocalSettingsFile.MasterKeyPath,
+                AuditKey: LocalSettingsFile.AuditKeyPath,
+                StorageConnectionString: externalStorage ? "the AzureWebJobsStorage environment variable" : null),
+            DemoModel: demoModel);
+        await File.WriteAllTextAsync(layout.StackFile, JsonSerializer.Serialize(stack, CliJsonContext.Default.StackFile), cancellationToken);
     }
 }
 
-/// <summary>What <c>.modelops/stack.json</c> holds, so scripts and tests can find the running stack.</summary>
+/// <summary>
+/// What <c>.modelops/stack.json</c> holds, so scripts and tests can find the running stack. Secrets stay in the
+/// settings file; <see cref="Secrets"/> says where in it each one is (a JSON path).
+/// </summary>
 internal sealed record StackFile(
     string ScoringUrl,
     string PipelinesUrl,
-    string StorageConnectionString,
     string MaildevUrl,
-    IReadOnlyDictionary<string, string> FunctionKeys,
+    string? StorageConnectionString,
+    string SettingsFile,
+    StackSecrets Secrets,
     string? DemoModel);
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+/// <summary>Where each secret of the stack is: a JSON path in the settings file, or the environment variable.</summary>
+internal sealed record StackSecrets(string FunctionKey, string MasterKey, string AuditKey, string? StorageConnectionString);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StackFile))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,6 +1,5 @@
-// One function app on Linux running a self-contained custom handler (host.json customHandler), with
-// identity-based storage connections. Elastic Premium is the documented plan for Linux custom handlers;
-// Flex Consumption is optional and needs the spike described in README.md before production use.
+// One .NET 10 isolated worker function app on Linux with identity-based storage connections.
+// Flex Consumption (FC1) by default; Elastic Premium (EP1–EP3) as the alternative (README.md says when).
 param name string
 param location string
 
@@ -9,8 +8,8 @@ param hostingPlan string
 param premiumSku string
 param maximumScale int
 
-@description('The handler executable at the package root (host.json customHandler.description.defaultExecutablePath).')
-param handlerExecutable string
+@description('The .NET version of the isolated worker stack.')
+param dotnetVersion string = '10.0'
 
 @description('Blob container URL the app package is deployed to.')
 param deploymentContainerUri string
@@ -35,13 +34,16 @@ var commonSettings = [
   { name: 'Registry__MaxArtifactBytes', value: '268435456' }
   { name: 'Registry__TableName', value: 'ModelRegistry' }
   { name: 'Registry__ArtifactContainer', value: 'model-artifacts' }
+  // The host refuses request bodies over 100 MB by default; registration takes an artifact up to
+  // Registry__MaxArtifactBytes plus 1 MiB of metadata and multipart framing.
+  { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '269484032' }
 ]
 
 // Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION as app settings
 // (the runtime comes from functionAppConfig); Elastic Premium needs them.
 var premiumSettings = [
   { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
   { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '${deploymentContainerUri}/${name}.zip' }
   { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: settings.identityId }
 ]
@@ -80,8 +82,7 @@ resource premiumSite 'Microsoft.Web/sites@2022-03-01' = if (!isFlex) {
     httpsOnly: true
     keyVaultReferenceIdentity: settings.identityId
     siteConfig: {
-      // A self-contained linux-x64 handler needs no language stack from the image.
-      linuxFxVersion: ''
+      linuxFxVersion: 'DOTNET-ISOLATED|${dotnetVersion}'
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
@@ -117,8 +118,7 @@ resource flexSite 'Microsoft.Web/sites@2024-04-01' = if (isFlex) {
         maximumInstanceCount: max(40, maximumScale)
         instanceMemoryMB: 2048
       }
-      // Unverified for plain (non-MCP) custom handlers on Flex: see README.md before relying on it.
-      runtime: { name: 'custom', version: '1.0' }
+      runtime: { name: 'dotnet-isolated', version: dotnetVersion }
     }
     siteConfig: {
       minTlsVersion: '1.2'
@@ -128,4 +128,4 @@ resource flexSite 'Microsoft.Web/sites@2024-04-01' = if (isFlex) {
 }
 
 output defaultHostName string = isFlex ? flexSite.properties.defaultHostName : premiumSite.properties.defaultHostName
-output handlerExecutable string = handlerExecutable
+output plan string = isFlex ? 'FlexConsumption' : 'ElasticPremium'

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using ModelOps.Registry;
+using static ModelOps.Hosting.ProblemMiddleware;
 
 namespace ModelOps.Hosting.Registry;
 
@@ -8,32 +9,17 @@ namespace ModelOps.Hosting.Registry;
 public sealed class RegistryProblemMapping : IProblemMapping
 {
     /// <inheritdoc />
-    public ProblemDetails? TryMap(Exception exception)
+    public ProblemDetails? TryMap(Exception exception) => exception switch
     {
-        ProblemDetails? problem = exception switch
-        {
-            InvalidRegistryRequestException e => WithField(ProblemExceptionHandler.Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message), e.Field),
-            RegistryNotFoundException e => ProblemExceptionHandler.Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
-            DuplicateVersionException e => ProblemExceptionHandler.Problem(StatusCodes.Status409Conflict, "Duplicate version", e.Message),
-            InvalidStatusTransitionException e => ProblemExceptionHandler.Problem(StatusCodes.Status409Conflict, "Invalid status transition", e.Message),
-            VersionInUseException e => ProblemExceptionHandler.Problem(StatusCodes.Status409Conflict, "Version in use", e.Message),
-            RegistryPreconditionFailedException e => ProblemExceptionHandler.Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message),
-            ArtifactTooLargeException e => ProblemExceptionHandler.Problem(StatusCodes.Status413PayloadTooLarge, "Artifact too large", e.Message),
-            InvalidModelException e => WithReasons(ProblemExceptionHandler.Problem(StatusCodes.Status422UnprocessableEntity, "Invalid model", e.Message), e.Reasons),
-            _ => null,
-        };
-        return problem;
-    }
-
-    private static ProblemDetails WithField(ProblemDetails problem, string field)
-    {
-        problem.Extensions["field"] = field;
-        return problem;
-    }
-
-    private static ProblemDetails WithReasons(ProblemDetails problem, IReadOnlyList<string> reasons)
-    {
-        problem.Extensions["reasons"] = reasons.ToArray();
-        return problem;
-    }
+        InvalidRegistryRequestException e => WithExtension(Problem(StatusCodes.Status400BadRequest, "Invalid request", e.Message), "field", e.Field),
+        RegistryNotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
+        DuplicateVersionException e => Problem(StatusCodes.Status409Conflict, "Duplicate version", e.Message),
+        InvalidStatusTransitionException e => Problem(StatusCodes.Status409Conflict, "Invalid status transition", e.Message),
+        VersionInUseException e => Problem(StatusCodes.Status409Conflict, "Version in use", e.Message),
+        ChampionWithoutMetricsException e => Problem(StatusCodes.Status409Conflict, "Champion needs held-out metrics", e.Message),
+        RegistryPreconditionFailedException e => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message),
+        ArtifactTooLargeException e => Problem(StatusCodes.Status413PayloadTooLarge, "Artifact too large", e.Message),
+        InvalidModelException e => WithExtension(Problem(StatusCodes.Status422UnprocessableEntity, "Invalid model", e.Message), "reasons", e.Reasons.ToArray()),
+        _ => null,
+    };
 }

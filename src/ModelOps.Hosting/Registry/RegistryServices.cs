@@ -1,18 +1,18 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelOps.Registry;
+using ModelOps.Storage;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 
 namespace ModelOps.Hosting.Registry;
 
-/// <summary>Registers the model registry on Azure Storage (connection string <c>AzureWebJobsStorage</c>) with validated settings.</summary>
+/// <summary>Registers the model registry on Azure Storage (connection <c>AzureWebJobsStorage</c>, see <see cref="StorageConnection"/>) with validated settings.</summary>
 public static class RegistryServices
 {
-    /// <summary>The setting that holds the storage connection string.</summary>
-    public const string ConnectionSetting = "AzureWebJobsStorage";
+    /// <summary>The storage connection the registry uses.</summary>
+    public const string ConnectionSetting = StorageConnection.DefaultName;
 
     /// <summary>
     /// Adds <see cref="ModelRegistry"/> and its adapters. Settings: <c>Registry__AuditKey</c> (base64, ≥ 32 bytes,
@@ -30,18 +30,16 @@ public static class RegistryServices
             .ValidateOnStart();
         services.AddSingleton<IProblemMapping, RegistryProblemMapping>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RegistryOptions>>().Value);
-        services.AddSingleton<IRegistryStore>(sp => new TableRegistryStore(
-            new TableClient(ConnectionString(configuration), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value.TableName)));
-        services.AddSingleton<IArtifactStore>(sp => new BlobArtifactStore(
-            new BlobContainerClient(ConnectionString(configuration), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value.ArtifactContainer)));
+        services.TryAddSingleton(_ => StorageConnection.FromConfiguration(configuration, ConnectionSetting));
+        services.AddSingleton<IRegistryStore>(sp => ModelRegistryFactory.CreateStore(
+            sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value));
+        services.AddSingleton<IArtifactStore>(sp => ModelRegistryFactory.CreateArtifactStore(
+            sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value));
         services.AddSingleton<IModelArtifactValidator>(sp => new OnnxArtifactValidator(sp.GetRequiredService<RegistryOptions>()));
         services.AddSingleton(sp => new AuditChain(sp.GetRequiredService<RegistryOptions>().AuditKeyBytes()));
         services.AddSingleton<ModelRegistry>();
         return services;
     }
-
-    private static string ConnectionString(IConfiguration configuration) =>
-        configuration[ConnectionSetting] is { Length: > 0 } value ? value : "UseDevelopmentStorage=true";
 
     private static bool IsTableName(string name) =>
         name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);

@@ -101,10 +101,14 @@ public static class Wasserstein
     }
 }
 
-/// <summary>Jensen–Shannon distance (the square root of the divergence) as <c>scipy.spatial.distance.jensenshannon</c>.</summary>
+/// <summary>
+/// Jensen–Shannon distance (the square root of the divergence) as <c>scipy.spatial.distance.jensenshannon</c>, whose
+/// default is the natural log — the convention of Evidently's 0.1 drift threshold. Base 2 gives values √(1/ln 2) ≈ 1.2
+/// times larger, so the base must travel with the threshold.
+/// </summary>
 public static class JensenShannon
 {
-    public static double Distance(IReadOnlyList<double> p, IReadOnlyList<double> q, double logBase = 2)
+    public static double Distance(IReadOnlyList<double> p, IReadOnlyList<double> q, double logBase = Math.E)
     {
         double sp = p.Sum(), sq = q.Sum();
         double divergence = 0;

@@ -15,6 +15,12 @@ public sealed record FeatureImportance(string Feature, string Column, double Imp
 /// <summary>The GLM's fit on the training rows: log-likelihood, parameters (non-zero coefficients + intercept), AIC, BIC.</summary>
 public sealed record GlmFit(double PenalizedObjective, double LogLikelihood, int Parameters, int Rows, double Aic, double Bic);
 
+/// <summary>One data file a model was trained on: how it was named, and the SHA-256 of its bytes.</summary>
+public sealed record TrainingData(string Uri, string Sha256);
+
+/// <summary>What a registry needs to trace a model back: data, spec hash, parameters (as text) and the code version.</summary>
+public sealed record TrainingLineage(IReadOnlyList<TrainingData> Data, string SpecSha256, IReadOnlyDictionary<string, string> Parameters, string CodeVersion);
+
 /// <summary>
 /// The reference that drift is measured against, taken from the training rows: per numeric input the inner
 /// quantile edges and bin counts (PSI convention), per categorical input the level counts, and the same for the score.
@@ -73,6 +79,9 @@ public sealed record TrainingReport(
 
     /// <summary>The hyper-parameter search that chose the estimator's settings, when one ran.</summary>
     public Search.SearchResult? Search { get; init; }
+
+    /// <summary>Where the model came from: data file hashes, spec hash, parameters, code version (set by the caller that read the files).</summary>
+    public TrainingLineage? Lineage { get; init; }
 
     /// <summary>Builds the report of <paramref name="result"/>; <paramref name="test"/> may be empty.</summary>
     public static TrainingReport Create(PipelineSpec spec, TrainingResult result, Dataset data, Dataset test, string? sensitiveColumn = null)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using ModelOps.Registry;
-using ModelOps.Storage.Tables;
 
 namespace ModelOps.Storage.Registry;
 
@@ -15,6 +15,7 @@ namespace ModelOps.Storage.Registry;
 /// <item><c>alias-{name}</c> — the version an alias points at; its ETag is the alias's compare-and-swap token;</item>
 /// <item><c>audit-{n:D19}</c> — audit entries; inserting one whose number is taken fails, which keeps the chain linear.</item>
 /// </list>
+/// New ETags come from the write responses (per operation in a transaction), so nothing written is read back.
 /// </summary>
 public sealed class TableRegistryStore(TableClient table) : IRegistryStore
 {
@@ -74,25 +75,24 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
     {
         ArgumentNullException.ThrowIfNull(version);
         TableClient client = await TableAsync(cancellationToken);
-        TableEntity row = VersionRow(version, Pending);
+        Response added;
         try
         {
-            await client.AddEntityAsync(row, cancellationToken);
+            added = await client.AddEntityAsync(VersionRow(version, Pending), cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             throw new StoreConflictException(StoreConflictKind.Precondition, $"Version {version.Version} of '{version.Model}' has a row already.");
         }
 
-        return await GetVersionAsync(version.Model, version.Version, cancellationToken)
-            ?? throw new StoreConflictException(StoreConflictKind.Precondition, "The pending version row disappeared.");
+        return new StoredVersion(version, Committed: false, ETagOf(added));
     }
 
     public async Task CommitVersionAsync(Model model, ModelVersion version, string pendingETag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(version);
-        await SubmitAsync(entry, head,
+        _ = await SubmitAsync(entry, head,
         [
             new TableTransactionAction(TableTransactionActionType.UpsertReplace, WithHead(ModelRowOf(model), head)),
             new TableTransactionAction(TableTransactionActionType.UpdateReplace, VersionRow(version, Committed), new ETag(pendingETag)),
@@ -102,9 +102,8 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
     public async Task<StoredVersion> UpdateVersionStatusAsync(ModelVersion version, string etag, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
-        await SubmitAsync(entry, head, [new TableTransactionAction(TableTransactionActionType.UpdateReplace, VersionRow(version, Committed), new ETag(etag))], cancellationToken);
-        return await GetVersionAsync(version.Model, version.Version, cancellationToken)
-            ?? throw new StoreConflictException(StoreConflictKind.Precondition, "The version row disappeared.");
+        string newETag = await SubmitAsync(entry, head, [new TableTransactionAction(TableTransactionActionType.UpdateReplace, VersionRow(version, Committed), new ETag(etag))], cancellationToken);
+        return new StoredVersion(version, Committed: true, newETag);
     }
 
     public async Task<AliasPointer?> GetAliasAsync(string model, string alias, CancellationToken cancellationToken)
@@ -126,16 +125,13 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
             ["UpdatedAt"] = entry.At,
             ["AuditSequence"] = entry.Sequence,
         };
-        await SubmitAsync(entry, head,
+        string newETag = await SubmitAsync(entry, head,
         [
             ifMatch is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, row)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, new ETag(ifMatch)),
         ], cancellationToken);
-
-        // The batch response carries no ETags; read the row back for the new token.
-        return await GetAliasAsync(model, alias, cancellationToken)
-            ?? throw new StoreConflictException(StoreConflictKind.Precondition, "The alias disappeared.");
+        return new AliasPointer(model, alias, version, newETag, entry.At);
     }
 
     public async Task<AuditHead?> GetAuditHeadAsync(string model, CancellationToken cancellationToken) =>
@@ -148,9 +144,9 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
 
     /// <summary>
     /// Submits <paramref name="actions"/>, the audit entry's insert and the head marker on the model row as one
-    /// transaction, translating which part lost.
+    /// transaction, translating which part lost. Returns the new ETag of the first action's row.
     /// </summary>
-    private async Task SubmitAsync(AuditEntry entry, AuditHead head, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    private async Task<string> SubmitAsync(AuditEntry entry, AuditHead head, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         TableClient client = await TableAsync(cancellationToken);
         if (!actions.Any(a => a.Entity.RowKey == ModelRow))
@@ -162,7 +158,8 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
         actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AuditRow(entry)));
         try
         {
-            await client.SubmitTransactionAsync(actions, cancellationToken);
+            Response<IReadOnlyList<Response>> responses = await client.SubmitTransactionAsync(actions, cancellationToken);
+            return ETagOf(responses.Value[0]);
         }
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
         {
@@ -173,6 +170,9 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
                 auditLost ? $"Audit entry {entry.Sequence} of '{entry.Model}' was written by someone else." : "The row changed since it was read.");
         }
     }
+
+    private static string ETagOf(Response response) =>
+        response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The table service answered a write without an ETag.");
 
     private async Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
     {

@@ -72,7 +72,7 @@ public sealed class DriftStatisticsTests
 
         (double gof, double gofP, int gofDof) = ChiSquare.GoodnessOfFit(refCounts, curCounts);
         (double contingency, double contingencyP, int contingencyDof) = ChiSquare.Homogeneity(refCounts, curCounts);
-        double js = JensenShannon.Distance(refCounts.Select(c => (double)c).ToArray(), curCounts.Select(c => (double)c).ToArray());
+        double js = JensenShannon.Distance(refCounts.Select(c => (double)c).ToArray(), curCounts.Select(c => (double)c).ToArray(), logBase: 2);
         double psi = PopulationStability.Index(refCounts, curCounts);
 
         categories.Should().Equal(expected.GetProperty("categories").EnumerateArray().Select(e => e.GetString()));

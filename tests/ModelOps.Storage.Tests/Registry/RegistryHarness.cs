@@ -1,8 +1,8 @@
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using ModelOps.Onnx;
 using ModelOps.Registry;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 using ModelOps.Testing;
 
 namespace ModelOps.Storage.Tests.Registry;
@@ -14,13 +14,16 @@ internal sealed class RegistryHarness
 
     public RegistryHarness(AzuriteFixture azurite, Func<IRegistryStore, IRegistryStore>? wrapStore = null, Func<IArtifactStore, IArtifactStore>? wrapArtifacts = null)
     {
-        Table = new TableClient(azurite.ConnectionString, "reg" + AzuriteFixture.UniqueName("t"));
-        Container = new BlobContainerClient(azurite.ConnectionString, AzuriteFixture.UniqueName("artifacts"));
+        Connection = StorageConnection.FromConnectionString(azurite.ConnectionString);
+        Table = Connection.CreateTableServiceClient().GetTableClient("reg" + AzuriteFixture.UniqueName("t"));
+        Container = Connection.CreateBlobServiceClient().GetBlobContainerClient(AzuriteFixture.UniqueName("artifacts"));
         Store = new TableRegistryStore(Table);
         Artifacts = new BlobArtifactStore(Container);
         Options = new RegistryOptions { AuditKey = Convert.ToBase64String(Key), MaxArtifactBytes = 4 * 1024 * 1024 };
         Registry = Create(wrapStore, wrapArtifacts);
     }
+
+    public StorageConnection Connection { get; }
 
     public TableClient Table { get; }
 

@@ -1,7 +1,7 @@
 using Azure;
+using Azure.Data.Tables;
 using ModelOps.Registry;
 using ModelOps.Storage.Registry;
-using ModelOps.Storage.Tables;
 using ModelOps.Testing;
 using Xunit.Abstractions;
 
@@ -219,7 +219,8 @@ public sealed class RegistryOnAzuriteTests(AzuriteFixture azurite, ITestOutputHe
     private static TableEntity Copy(TableEntity source, string rowKey)
     {
         var copy = new TableEntity(source.PartitionKey, rowKey);
-        foreach ((string key, object? value) in source)
+        // Azure.Data.Tables lists the keys, timestamp and ETag among an entity's properties; copy only the data.
+        foreach ((string key, object? value) in source.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")))
         {
             copy[key] = value;
         }

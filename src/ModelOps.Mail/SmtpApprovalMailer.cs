@@ -1,0 +1,71 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ModelOps.Registry.Promotion;
+
+namespace ModelOps.Mail;
+
+/// <summary>
+/// Sends approval e-mails over SMTP with MailKit: one connection per message (sending is a retried activity, so
+/// nothing is held between calls). Failures throw so the caller retries; the links are never logged.
+/// </summary>
+public sealed partial class SmtpApprovalMailer : IApprovalMailer
+{
+    private readonly SmtpOptions _options;
+    private readonly MailboxAddress _from;
+    private readonly ILogger<SmtpApprovalMailer> _logger;
+
+    /// <summary>A mailer with <paramref name="options"/>; throws naming every invalid setting.</summary>
+    public SmtpApprovalMailer(IOptions<SmtpOptions> options, ILogger<SmtpApprovalMailer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        IReadOnlyList<string> problems = _options.Problems();
+        if (problems.Count > 0) throw new OptionsValidationException(SmtpOptions.Section, typeof(SmtpOptions), problems);
+        _from = MailboxAddress.Parse(_options.From);
+        _logger = logger;
+    }
+
+    public async Task SendAsync(ApprovalMail mail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        using MimeMessage message = ApprovalMessage.Create(mail, _from);
+        using var client = new SmtpClient { Timeout = (int)_options.Timeout.TotalMilliseconds };
+        SecureSocketOptions security = _options.TlsMode switch
+        {
+            SmtpTlsMode.None => SecureSocketOptions.None,
+            SmtpTlsMode.SslOnConnect => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTls,
+        };
+        try
+        {
+            await client.ConnectAsync(_options.Host, _options.Port, security, cancellationToken);
+            if (!string.IsNullOrEmpty(_options.UserName))
+            {
+                await client.AuthenticateAsync(_options.UserName, _options.Password ?? string.Empty, cancellationToken);
+            }
+
+            await client.SendAsync(message, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException or AuthenticationException)
+        {
+            Log.SendFailed(_logger, mail.Request.Id, _options.Host, _options.Port, e.GetType().Name);
+            throw;
+        }
+
+        Log.Sent(_logger, mail.Request.Id, mail.Request.Model, mail.Request.CandidateVersion);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Sent the approval e-mail for promotion request {RequestId} ({Model} version {Version}).")]
+        public static partial void Sent(ILogger logger, string requestId, string model, int version);
+
+        [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Sending the approval e-mail for promotion request {RequestId} through {Host}:{Port} failed ({Error}); it will be retried.")]
+        public static partial void SendFailed(ILogger logger, string requestId, string host, int port, string error);
+    }
+}

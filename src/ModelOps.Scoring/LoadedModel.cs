@@ -1,0 +1,156 @@
+using System.Text.Json;
+using ModelOps.Learning.Data;
+using ModelOps.Learning.Pipelines;
+using ModelOps.Onnx;
+using ModelOps.Scoring.Engines;
+using ModelOps.Scoring.Validation;
+
+namespace ModelOps.Scoring;
+
+/// <summary>
+/// A model version compiled and ready: the engine's session, the schema rows are checked against, and — for our
+/// exported pipelines — the fitted pipeline that reason codes are computed from. Safe for concurrent use.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private readonly FittedPipeline? _pipeline;
+
+    /// <summary>Reads the schema and pipeline from a compiled session; <see cref="ModelLoadException"/> when rows cannot be fed to it.</summary>
+    public LoadedModel(string model, int version, ScoringSession session, long artifactBytes)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        Model = model;
+        Version = version;
+        Session = session;
+        ArtifactBytes = artifactBytes;
+        _pipeline = ReadPipeline(session.Metadata);
+        Schema = FeatureSchema.Of(session, _pipeline);
+    }
+
+    public string Model { get; }
+
+    public int Version { get; }
+
+    public ScoringSession Session { get; }
+
+    /// <summary>Size of the artifact, the measure the cache budgets by.</summary>
+    public long ArtifactBytes { get; }
+
+    public FeatureSchema Schema { get; }
+
+    /// <summary>True when the model carries a fitted pipeline, so it can explain its scores.</summary>
+    public bool CanExplain => _pipeline is not null;
+
+    /// <summary>Scores validated rows (in padded chunks when the graph fixes its batch size).</summary>
+    public IReadOnlyList<RowOutputs> Score(ValidatedRows rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int chunk = Schema.BatchSize ?? rows.Count;
+        var results = new List<RowOutputs>(rows.Count);
+        for (int start = 0; start < rows.Count; start += chunk)
+        {
+            int count = Math.Min(chunk, rows.Count - start);
+            var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (ModelValueInfo input in Session.Inputs)
+            {
+                inputs[input.Name] = InputTensors.Build(input, Schema, rows, start, count, chunk);
+            }
+
+            IReadOnlyDictionary<string, Tensor> outputs = Session.Run(inputs, cancellationToken);
+            for (int r = 0; r < count; r++)
+            {
+                results.Add(Read(outputs, r));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The top <paramref name="top"/> reason codes per row; empty lists when the model has no pipeline.</summary>
+    public IReadOnlyList<IReadOnlyList<ReasonCode>> Explain(ValidatedRows rows, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (_pipeline is null || top <= 0)
+        {
+            return Enumerable.Repeat<IReadOnlyList<ReasonCode>>([], rows.Count).ToArray();
+        }
+
+        var columns = _pipeline.Inputs.Select(i => i.Type == InputType.Numeric
+            ? new DataColumn(i.Name, ColumnKind.Numeric, rows.Numbers[i.Name], null)
+            : new DataColumn(i.Name, ColumnKind.Categorical, null, rows.Levels[i.Name])).ToArray();
+        return PipelineExplainer.Explain(_pipeline, new Dataset(columns), top, cancellationToken)
+            .Select(e => (IReadOnlyList<ReasonCode>)e.Reasons.Select(x => new ReasonCode(x.Column, x.Contribution)).ToArray())
+            .ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Session.Dispose();
+
+    private RowOutputs Read(IReadOnlyDictionary<string, Tensor> outputs, int r)
+    {
+        if (_pipeline is not null)
+        {
+            if (outputs.TryGetValue("value", out Tensor? value))
+            {
+                return new RowOutputs(Value: value.GetDouble(r));
+            }
+
+            if (outputs.TryGetValue("label", out Tensor? label) && outputs.TryGetValue("probabilities", out Tensor? p))
+            {
+                int width = (int)p.Shape[^1];
+                var probabilities = new Dictionary<string, double>(width, StringComparer.Ordinal);
+                for (int c = 0; c < width && c < _pipeline.Classes.Count; c++)
+                {
+                    probabilities[_pipeline.Classes[c]] = p.GetDouble((r * width) + c);
+                }
+
+                return new RowOutputs(label.As<string>()[r], probabilities);
+            }
+        }
+
+        var numbers = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, Tensor tensor) in outputs)
+        {
+            if (tensor.Rank == 0 || tensor.Shape[0] == 0)
+            {
+                continue;
+            }
+
+            int per = tensor.Length / (int)tensor.Shape[0];
+            if (tensor.ElementType == TensorElementType.String)
+            {
+                labels[name] = tensor.As<string>()[r * per];
+            }
+            else
+            {
+                var row = new double[per];
+                for (int i = 0; i < per; i++)
+                {
+                    row[i] = tensor.GetDouble((r * per) + i);
+                }
+
+                numbers[name] = row;
+            }
+        }
+
+        return new RowOutputs(Outputs: numbers, Labels: labels.Count > 0 ? labels : null);
+    }
+
+    private static FittedPipeline? ReadPipeline(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(PipelineOnnxExporter.PipelineKey, out string? json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<FittedPipeline>(json, PipelineSpecJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelLoadException("The model's pipeline metadata does not read: " + e.Message, e);
+        }
+    }
+}

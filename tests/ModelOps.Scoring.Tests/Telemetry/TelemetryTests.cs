@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using ModelOps.Scoring.Telemetry;
+
+namespace ModelOps.Scoring.Tests.Telemetry;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Meters_count_rows_latency_loads_and_swaps_per_model_and_version()
+    {
+        await using var harness = new ScoringHarness(validate: false);
+        var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, harness.Metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.Start();
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await harness.RegisterAsync(TestArtifacts.TelcoGbdt);
+        await harness.RegisterAsync([9, 9, 9]);
+
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 7));
+        await harness.MoveAsync("champion", 3);
+        await harness.Cache.PollAsync(CancellationToken.None);
+        await harness.MoveAsync("champion", 2);
+        await harness.Cache.PollAsync(CancellationToken.None);
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 3));
+
+        Sum("modelops.scoring.rows", "1").Should().Be(7);
+        Sum("modelops.scoring.rows", "2").Should().Be(3);
+        measurements.Where(m => m.Instrument == "modelops.scoring.latency").Should().HaveCount(2).And.OnlyContain(m => m.Tags["engine"] == "ModelOps");
+        Sum("modelops.scoring.cache.loads", "1").Should().Be(1);
+        Sum("modelops.scoring.cache.load_failures", "3").Should().Be(1);
+        Sum("modelops.scoring.cache.swaps", "2").Should().Be(1);
+        Sum("modelops.scoring.requests", null).Should().Be(2);
+
+        double Sum(string name, string? version) => measurements
+            .Where(m => m.Instrument == name && m.Tags["model"] == "telco" && (version is null || m.Tags["version"] == version)).Sum(m => m.Value);
+    }
+
+    [Fact]
+    public async Task Logs_name_models_and_versions_but_never_feature_values_or_keys()
+    {
+        var logs = new RecordingLogs();
+        await using var harness = new ScoringHarness(logs: logs);
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 5, keyField: "customerId").Replace("\"c0\"", "\"secret-key-4711\"", StringComparison.Ordinal), keyField: "customerId");
+        Func<Task> refused = () => harness.ScoreAsync("{\"tenure\":\"secret-value-0815\"}");
+        await refused.Should().ThrowAsync<ScoringValidationException>();
+
+        logs.Entries.Select(e => e.Id.Id).Should().Contain([3101, 3110, 3111]);
+        foreach ((_, string message, string[] values) in logs.Entries)
+        {
+            foreach (string secret in new[] { "secret-key-4711", "secret-value-0815", "Month-to-month", "Electronic check" })
+            {
+                message.Should().NotContain(secret);
+                values.Should().NotContain(v => v.Contains(secret, StringComparison.Ordinal));
+            }
+        }
+    }
+
+    private static Dictionary<string, string?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var map = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            map[tag.Key] = tag.Value?.ToString();
+        }
+
+        return map;
+    }
+}
