@@ -3,8 +3,14 @@ using ModelOps.Onnx.Protobuf;
 
 namespace ModelOps.Onnx;
 
-/// <summary>One node of the plan: its kernel and the slots it reads and writes.</summary>
-internal sealed record PlanStep(string Label, OperatorKernel Kernel, int[] Inputs, int[] Outputs);
+/// <summary>
+/// One node of the plan: its kernel and the slots it reads and writes. <see cref="LastReads"/> marks the inputs that
+/// are intermediate values read by no later step and no graph output, so a kernel may write its result over them.
+/// </summary>
+internal sealed record PlanStep(string Label, OperatorKernel Kernel, int[] Inputs, int[] Outputs)
+{
+    public bool[] LastReads { get; init; } = [];
+}
 
 /// <summary>
 /// A graph compiled once: nodes in topological order with resolved kernels, every value given a slot,
@@ -123,6 +129,24 @@ internal sealed class ExecutionPlan
         TypeInference.Check(graph, ordered, initializers, steps.Select(s => s.Kernel).ToArray());
 
         var outputSlots = graph.Output.Select(o => slots[o.Name]).ToHashSet();
-        return new ExecutionPlan(slots.Count, Operators.Ml.ScalerLinearClassifierKernel.Fuse(steps, outputSlots), slots, initializers);
+        PlanStep[] fused = Operators.Ml.ScalerLinearClassifierKernel.Fuse(steps, outputSlots);
+        return new ExecutionPlan(slots.Count, MarkLastReads(fused, outputSlots), slots, initializers);
+    }
+
+    // An input can be overwritten by the step that reads it last when a step of the plan produced it and the caller
+    // never sees it (not a graph output).
+    private static PlanStep[] MarkLastReads(PlanStep[] steps, HashSet<int> outputSlots)
+    {
+        var produced = steps.SelectMany(s => s.Outputs).Where(o => o >= 0).ToHashSet();
+        var lastReader = new Dictionary<int, int>();
+        for (int i = 0; i < steps.Length; i++)
+        {
+            foreach (int slot in steps[i].Inputs.Where(x => x >= 0)) lastReader[slot] = i;
+        }
+
+        return steps.Select((step, i) => step with
+        {
+            LastReads = step.Inputs.Select(slot => slot >= 0 && produced.Contains(slot) && !outputSlots.Contains(slot) && lastReader[slot] == i).ToArray(),
+        }).ToArray();
     }
 }

@@ -17,9 +17,22 @@ public sealed class InferenceSession
     private readonly (string Name, int Slot)[] _outputs;
     private readonly (int Slot, Tensor Value)[] _initializers;
     private readonly ConcurrentBag<RunState> _states = [];
+    private readonly int _parallelism;
 
     internal InferenceSession(OnnxModel model)
+        : this(model, new InferenceSessionOptions())
     {
+    }
+
+    internal InferenceSession(OnnxModel model, InferenceSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxDegreeOfParallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1.");
+        }
+
+        _parallelism = options.MaxDegreeOfParallelism;
         _model = model;
         _plan = model.Plan;
         _inputs = model.Inputs.Select(i => (i.Name, _plan.Slots[i.Name], i)).ToArray();
@@ -28,6 +41,9 @@ public sealed class InferenceSession
     }
 
     public OnnxModel Model => _model;
+
+    /// <summary>How many threads one call may use for a large batch.</summary>
+    public int MaxDegreeOfParallelism => _parallelism;
 
     /// <summary>Approximate bytes held by the compiled model (initializers).</summary>
     public long MemoryFootprintBytes => _plan.InitializerBytes;
@@ -119,7 +135,7 @@ public sealed class InferenceSession
                 PlanStep step = steps[s];
                 try
                 {
-                    step.Kernel.Run(new KernelContext(values, step.Inputs, step.Outputs, cancellationToken, state, s));
+                    step.Kernel.Run(new KernelContext(values, step.Inputs, step.Outputs, cancellationToken, state, s, _parallelism, step.LastReads));
                 }
                 catch (Exception e) when (e is IndexOutOfRangeException or InvalidCastException or ArgumentException or InvalidOperationException)
                 {
@@ -210,6 +226,17 @@ public sealed class InferenceSession
             }
         }
     }
+}
+
+/// <summary>Settings of an <see cref="InferenceSession"/>.</summary>
+public sealed class InferenceSessionOptions
+{
+    /// <summary>
+    /// How many threads one call may spread a large batch over (tree ensembles split their rows; the results are
+    /// bit-identical to one thread). Single rows and small batches always run on the calling thread. Default: the
+    /// machine's processor count; 1 keeps every call on its caller's thread.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 }
 
 /// <summary>

@@ -153,7 +153,10 @@ public sealed class OnnxModel
     }
 
     /// <summary>A session runs the model; sessions share the compiled plan and can be used concurrently.</summary>
-    public InferenceSession CreateSession() => new(this);
+    public InferenceSession CreateSession() => new(this, new InferenceSessionOptions());
+
+    /// <summary>A session with the given settings (the degree of parallelism of large batches).</summary>
+    public InferenceSession CreateSession(InferenceSessionOptions options) => new(this, options);
 
     /// <summary>The model's bytes (as loaded, or as built).</summary>
     public byte[] ToBytes() => Proto.ToByteArray();

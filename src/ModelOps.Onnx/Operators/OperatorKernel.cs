@@ -22,15 +22,22 @@ internal readonly ref struct KernelContext
     private readonly RunState? _state;
     private readonly int _step;
 
-    public KernelContext(object?[] values, int[] inputs, int[] outputs, CancellationToken cancellationToken, RunState? state = null, int step = 0)
+    private readonly bool[] _lastReads;
+
+    public KernelContext(object?[] values, int[] inputs, int[] outputs, CancellationToken cancellationToken, RunState? state = null, int step = 0, int parallelism = 1, bool[]? lastReads = null)
     {
+        _lastReads = lastReads ?? [];
         _values = values;
         _inputs = inputs;
         _outputs = outputs;
         CancellationToken = cancellationToken;
         _state = state;
         _step = step;
+        Parallelism = parallelism;
     }
+
+    /// <summary>How many threads a kernel may spread a large batch over (the session's degree of parallelism).</summary>
+    public int Parallelism { get; }
 
     /// <summary>
     /// A tensor for output <paramref name="index"/> to fill: the one this step wrote last run when its type and shape
@@ -48,6 +55,42 @@ internal readonly ref struct KernelContext
         Tensor tensor = Tensor.Create(type, data, shape.ToArray());
         if (_state is not null && slot >= 0) _state.Buffers[slot] = tensor;
         return (tensor, data);
+    }
+
+    /// <summary>
+    /// Like <see cref="OutputBuffer{T}"/>, for kernels that may write their result over input <paramref name="input"/>
+    /// element by element: a result too large to stay pooled takes over that input's buffer when this step reads it
+    /// last, it has the result's type and shape, and no other value shares its elements — a batch then allocates
+    /// one buffer less per such step.
+    /// </summary>
+    public (Tensor Tensor, T[] Data) OutputBufferOver<T>(int index, int input, TensorElementType type, ReadOnlySpan<long> shape)
+    {
+        int slot = index < _outputs.Length ? _outputs[index] : -1;
+        if (_state is not null && slot >= 0 && input < _lastReads.Length && _lastReads[input] && Tensor.ElementCount(shape) > RunState.KeptElements)
+        {
+            int from = _inputs[input];
+            if (_state.Buffers[from] is { } owned && ReferenceEquals(_values[from], owned) && owned.ElementType == type
+                && owned.Shape.AsSpan().SequenceEqual(shape) && !SharedElsewhere(from, owned.Data))
+            {
+                // The input is dead after this step: its slot lets go, so a later step may write over the result in turn.
+                _state.Buffers[from] = null;
+                _values[from] = null;
+                _state.Buffers[slot] = owned;
+                return (owned, (T[])owned.Data);
+            }
+        }
+
+        return OutputBuffer<T>(index, type, shape);
+    }
+
+    private bool SharedElsewhere(int slot, Array data)
+    {
+        for (int s = 0; s < _values.Length; s++)
+        {
+            if (s != slot && _values[s] is Tensor t && ReferenceEquals(t.Data, data)) return true;
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ internal sealed class BinaryKernel(string op) : OperatorKernel
     public override void Run(in KernelContext context)
     {
         Tensor a = context.Input(0), b = context.Input(1);
-        if (a.ElementType == b.ElementType && FastPaths.TrySimpleShape(a, b, out long[] simple) && TryFast(context, a, b, simple))
+        if (a.ElementType == b.ElementType && TryFast(context, a, b))
         {
             return;
         }
@@ -107,61 +107,83 @@ internal sealed class BinaryKernel(string op) : OperatorKernel
         }
     }
 
-    // Same element type, simple broadcast: float and double arithmetic and comparisons, bool logic.
-    private bool TryFast(in KernelContext context, Tensor a, Tensor b, long[] shape)
+    // Same element type and a block broadcast (same shape, scalar, [N,k] op [k], [N,k] op [N,1]): float and double
+    // arithmetic vectorized, comparisons, bool logic and int64 arithmetic element by element without index tables.
+    private bool TryFast(in KernelContext context, Tensor a, Tensor b)
     {
-        int n = (int)Tensor.ElementCount(shape);
-        int sa = FastPaths.Step(a, n), sb = FastPaths.Step(b, n);
-        bool compare = op is "Equal" or "Greater" or "GreaterOrEqual" or "Less" or "LessOrEqual";
-        if (op is "And" or "Or" or "Xor")
+        if (!BroadcastLayout.TryCreate(a, b, out BroadcastLayout layout)) return false;
+        switch (op)
         {
-            if (a.ElementType != TensorElementType.Bool) return false;
-            bool[] x = (bool[])a.Data, y = (bool[])b.Data;
-            (Tensor t, bool[] r) = context.OutputBuffer<bool>(0, TensorElementType.Bool, shape);
-            for (int k = 0; k < n; k++) r[k] = _logic(x[k * sa], y[k * sb]);
-            context.SetOutput(0, t);
-            return true;
+            case "And" or "Or" or "Xor":
+                if (a.ElementType != TensorElementType.Bool) return false;
+                (Tensor lt, bool[] lr) = context.OutputBuffer<bool>(0, TensorElementType.Bool, layout.Shape);
+                if (op == "And") BlockKernels.Each(a.As<bool>(), b.As<bool>(), lr, layout, default(ElementFunctions.And));
+                else if (op == "Or") BlockKernels.Each(a.As<bool>(), b.As<bool>(), lr, layout, default(ElementFunctions.Or));
+                else BlockKernels.Each(a.As<bool>(), b.As<bool>(), lr, layout, default(ElementFunctions.Xor));
+                context.SetOutput(0, lt);
+                return true;
+            case "Equal" or "Greater" or "GreaterOrEqual" or "Less" or "LessOrEqual":
+                return a.ElementType switch
+                {
+                    TensorElementType.Double => Compare(context, a.As<double>(), b.As<double>(), layout),
+                    TensorElementType.Float => Compare(context, a.As<float>(), b.As<float>(), layout),
+                    TensorElementType.Int64 => Compare(context, a.As<long>(), b.As<long>(), layout),
+                    _ => false,
+                };
         }
 
-        if (a.ElementType == TensorElementType.Double)
+        switch (a.ElementType)
         {
-            double[] x = (double[])a.Data, y = (double[])b.Data;
-            if (compare)
-            {
-                (Tensor t, bool[] r) = context.OutputBuffer<bool>(0, TensorElementType.Bool, shape);
-                for (int k = 0; k < n; k++) r[k] = Test(x[k * sa].CompareTo(y[k * sb]), double.IsNaN(x[k * sa]) || double.IsNaN(y[k * sb]));
-                context.SetOutput(0, t);
-            }
-            else
-            {
-                (Tensor t, double[] r) = context.OutputBuffer<double>(0, TensorElementType.Double, shape);
-                for (int k = 0; k < n; k++) r[k] = _arithmetic(x[k * sa], y[k * sb]);
-                context.SetOutput(0, t);
-            }
+            case TensorElementType.Double:
+                context.SetOutput(0, Arithmetic(context, a.As<double>(), b.As<double>(), TensorElementType.Double, layout));
+                return true;
+            case TensorElementType.Float:
+                context.SetOutput(0, Arithmetic(context, a.As<float>(), b.As<float>(), TensorElementType.Float, layout));
+                return true;
+            case TensorElementType.Int64 when op is "Add" or "Sub" or "Mul":
+                (Tensor it, long[] ir) = context.OutputBuffer<long>(0, TensorElementType.Int64, layout.Shape);
+                if (op == "Add") BlockKernels.Each(a.As<long>(), b.As<long>(), ir, layout, default(ElementFunctions.AddInt64));
+                else if (op == "Sub") BlockKernels.Each(a.As<long>(), b.As<long>(), ir, layout, default(ElementFunctions.SubInt64));
+                else BlockKernels.Each(a.As<long>(), b.As<long>(), ir, layout, default(ElementFunctions.MulInt64));
+                context.SetOutput(0, it);
+                return true;
+            default:
+                return false;
+        }
+    }
 
-            return true;
+    private Tensor Arithmetic<T>(in KernelContext context, T[] x, T[] y, TensorElementType type, in BroadcastLayout layout)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        // Write over a full-size operand the plan no longer needs (large batches), else into the step's buffer.
+        (Tensor t, T[] r) = context.OutputBufferOver<T>(0, layout.A == OperandLayout.Full ? 0 : 1, type, layout.Shape);
+        switch (op)
+        {
+            case "Add": BlockKernels.Arithmetic(Core.Arithmetic.Add, x, y, r, layout); break;
+            case "Sub": BlockKernels.Arithmetic(Core.Arithmetic.Sub, x, y, r, layout); break;
+            case "Mul": BlockKernels.Arithmetic(Core.Arithmetic.Mul, x, y, r, layout); break;
+            case "Div": BlockKernels.Arithmetic(Core.Arithmetic.Div, x, y, r, layout); break;
+            default: BlockKernels.Each(x, y, r, layout, default(ElementFunctions.Pow<T>)); break;
         }
 
-        if (a.ElementType == TensorElementType.Float)
-        {
-            float[] x = (float[])a.Data, y = (float[])b.Data;
-            if (compare)
-            {
-                (Tensor t, bool[] r) = context.OutputBuffer<bool>(0, TensorElementType.Bool, shape);
-                for (int k = 0; k < n; k++) r[k] = Test(((double)x[k * sa]).CompareTo(y[k * sb]), float.IsNaN(x[k * sa]) || float.IsNaN(y[k * sb]));
-                context.SetOutput(0, t);
-            }
-            else
-            {
-                (Tensor t, float[] r) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
-                for (int k = 0; k < n; k++) r[k] = (float)_arithmetic(x[k * sa], y[k * sb]);
-                context.SetOutput(0, t);
-            }
+        return t;
+    }
 
-            return true;
+    private bool Compare<T>(in KernelContext context, T[] x, T[] y, in BroadcastLayout layout)
+        where T : System.Numerics.INumber<T>
+    {
+        (Tensor t, bool[] r) = context.OutputBuffer<bool>(0, TensorElementType.Bool, layout.Shape);
+        switch (op)
+        {
+            case "Equal": BlockKernels.Each(x, y, r, layout, default(ElementFunctions.Equal<T>)); break;
+            case "Greater": BlockKernels.Each(x, y, r, layout, default(ElementFunctions.Greater<T>)); break;
+            case "GreaterOrEqual": BlockKernels.Each(x, y, r, layout, default(ElementFunctions.GreaterOrEqual<T>)); break;
+            case "Less": BlockKernels.Each(x, y, r, layout, default(ElementFunctions.Less<T>)); break;
+            default: BlockKernels.Each(x, y, r, layout, default(ElementFunctions.LessOrEqual<T>)); break;
         }
 
-        return false;
+        context.SetOutput(0, t);
+        return true;
     }
 
     private void Compare(Tensor a, Tensor b, int[] ia, int[] ib, long[] shape, in KernelContext context)
@@ -239,7 +261,7 @@ internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
         if (x.ElementType is TensorElementType.Double)
         {
             double[] source = (double[])x.Data;
-            (Tensor t, double[] r) = context.OutputBuffer<double>(0, TensorElementType.Double, x.Shape);
+            (Tensor t, double[] r) = context.OutputBufferOver<double>(0, 0, TensorElementType.Double, x.Shape);
             for (int i = 0; i < r.Length; i++) r[i] = Apply(source[i]);
             context.SetOutput(0, t);
             return;
@@ -248,7 +270,7 @@ internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
         if (x.ElementType is TensorElementType.Float)
         {
             float[] source = (float[])x.Data;
-            (Tensor t, float[] r) = context.OutputBuffer<float>(0, TensorElementType.Float, x.Shape);
+            (Tensor t, float[] r) = context.OutputBufferOver<float>(0, 0, TensorElementType.Float, x.Shape);
             for (int i = 0; i < r.Length; i++) r[i] = (float)Apply(source[i]);
             context.SetOutput(0, t);
             return;

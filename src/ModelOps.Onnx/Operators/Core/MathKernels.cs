@@ -5,32 +5,36 @@ internal sealed class MatMulKernel : OperatorKernel
 {
     public static OperatorKernel Create(NodeAttributes a, int opset) => new MatMulKernel();
 
-    // Plain [m, k] × [k, n] in the element type, accumulated in double, into the step's reusable buffer.
-    private static Tensor Product<T>(in KernelContext context, Tensor a, Tensor b)
-        where T : System.Numerics.INumberBase<T>
+    private static Tensor Product(in KernelContext context, Tensor a, Tensor b)
     {
-        int m = (int)a.Shape[0], k = (int)a.Shape[1], n = (int)b.Shape[1];
-        T[] x = (T[])a.Data, y = (T[])b.Data;
-        (Tensor tensor, T[] r) = context.OutputBuffer<T>(0, a.ElementType, [m, n]);
-        for (int i = 0; i < m; i++)
+        int m = (int)Tensor.ElementCount(a.Shape.AsSpan(0, a.Rank - 1)), k = (int)b.Shape[0], n = b.Rank == 1 ? 1 : (int)b.Shape[1];
+        // The result's shape on the stack: A's leading dimensions, then n unless B is 1-D.
+        int rank = b.Rank == 1 ? a.Rank - 1 : a.Rank;
+        Span<long> shape = rank <= 16 ? stackalloc long[rank] : new long[rank];
+        a.Shape.AsSpan(0, a.Rank - 1).CopyTo(shape);
+        if (b.Rank == 2) shape[^1] = n;
+        Span<double> scratch = context.Scratch<double>(0, MatrixProduct.ScratchLength(k, n));
+        if (a.ElementType == TensorElementType.Double)
         {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = 0;
-                for (int p = 0; p < k; p++) sum += double.CreateTruncating(x[(i * k) + p]) * double.CreateTruncating(y[(p * n) + j]);
-                r[(i * n) + j] = T.CreateTruncating(sum);
-            }
+            (Tensor t, double[] r) = context.OutputBuffer<double>(0, TensorElementType.Double, shape);
+            MatrixProduct.Multiply(a.As<double>(), b.As<double>(), r, m, k, n, scratch);
+            return t;
         }
 
+        (Tensor tensor, float[] f) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
+        MatrixProduct.Multiply(a.As<float>(), b.As<float>(), f, m, k, n, scratch);
         return tensor;
     }
 
     public override void Run(in KernelContext context)
     {
         Tensor a = context.Input(0), b = context.Input(1);
-        if (a.Rank == 2 && b.Rank == 2 && a.Shape[1] == b.Shape[0] && a.ElementType == b.ElementType && a.ElementType is TensorElementType.Double or TensorElementType.Float)
+
+        // [.., m, k] × [k, n]: the leading dimensions of A fold into its rows, one vectorized product.
+        // A 1-D B is one column whose dimension the result drops; a 1-D A is one row, likewise.
+        if (a.Rank >= 1 && b.Rank is 1 or 2 && a.Shape[^1] == b.Shape[0] && a.ElementType == b.ElementType && a.ElementType is TensorElementType.Double or TensorElementType.Float)
         {
-            context.SetOutput(0, a.ElementType == TensorElementType.Double ? Product<double>(context, a, b) : Product<float>(context, a, b));
+            context.SetOutput(0, Product(context, a, b));
             return;
         }
 
@@ -104,6 +108,22 @@ internal sealed class GemmKernel(double alpha, double beta, bool transA, bool tr
             throw new ModelInputException($"Gemm: inner dimensions {k} and {kb} differ.");
         }
 
+        if (a.ElementType == b.ElementType && a.ElementType is TensorElementType.Double or TensorElementType.Float
+            && (c is null || (c.ElementType == a.ElementType && c.Rank <= 2)))
+        {
+            (int rows, int columns) = c is null ? (1, 1) : c.Rank switch { 0 => (1, 1), 1 => (1, (int)c.Shape[0]), _ => ((int)c.Shape[0], (int)c.Shape[1]) };
+            if (rows is 1 || rows == m)
+            {
+                if (columns is 1 || columns == n)
+                {
+                    context.SetOutput(0, a.ElementType == TensorElementType.Double
+                        ? Fast<double>(context, a, b, c, (int)m, (int)k, (int)n, rows, columns)
+                        : Fast<float>(context, a, b, c, (int)m, (int)k, (int)n, rows, columns));
+                    return;
+                }
+            }
+        }
+
         double[] x = TensorMath.Doubles(a), y = TensorMath.Doubles(b);
         double[]? z = c is null ? null : TensorMath.Doubles(c);
         int[]? ic = c is null ? null : TensorMath.BroadcastIndex(c.Shape, [m, n]);
@@ -125,6 +145,47 @@ internal sealed class GemmKernel(double alpha, double beta, bool transA, bool tr
         }
 
         context.SetOutput(0, TensorMath.FromDoubles(a.ElementType, r, [m, n]));
+    }
+
+    // Transposes into scratch when asked, one vectorized product, then alpha and beta·C (C read through its own
+    // row and column strides: scalar, [n], [m, 1] or [m, n]).
+    private Tensor Fast<T>(in KernelContext context, Tensor a, Tensor b, Tensor? c, int m, int k, int n, int cRows, int cColumns)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] x = a.As<T>(), y = b.As<T>();
+        if (transA)
+        {
+            T[] t = context.Scratch<T>(1, x.Length);
+            MatrixProduct.Transpose<T>(x, t, k, m);
+            x = t;
+        }
+
+        if (transB)
+        {
+            T[] t = context.Scratch<T>(2, y.Length);
+            MatrixProduct.Transpose<T>(y, t, n, k);
+            y = t;
+        }
+
+        (Tensor tensor, T[] r) = context.OutputBuffer<T>(0, a.ElementType, [m, n]);
+        Span<double> scratch = context.Scratch<double>(0, MatrixProduct.ScratchLength(k, n));
+        if (r is double[] rd) MatrixProduct.Multiply((double[])(object)x, (double[])(object)y, rd, m, k, n, scratch);
+        else MatrixProduct.Multiply((float[])(object)x, (float[])(object)y, (float[])(object)r, m, k, n, scratch);
+
+        T[]? z = c?.As<T>();
+        if (alpha != 1 || (z is not null && beta != 0))
+        {
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double bias = z is null ? 0 : beta * double.CreateTruncating(z[((cRows == 1 ? 0 : i) * cColumns) + (cColumns == 1 ? 0 : j)]);
+                    r[(i * n) + j] = T.CreateTruncating((alpha * double.CreateTruncating(r[(i * n) + j])) + bias);
+                }
+            }
+        }
+
+        return tensor;
     }
 }
 

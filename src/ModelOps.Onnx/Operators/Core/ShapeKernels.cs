@@ -341,7 +341,36 @@ internal sealed class ConcatKernel(long axis) : OperatorKernel
     private static Tensor Join<T>(in KernelContext context, int a, ReadOnlySpan<long> shape)
     {
         (Tensor tensor, T[] data) = context.OutputBuffer<T>(0, context.Input(0).ElementType, shape);
-        Copy(context, a, shape, data);
+        long outer = Tensor.ElementCount(shape[..a]);
+        int width = (int)(outer == 0 ? 0 : data.Length / outer);
+        int offset = 0;
+
+        // Input by input, each row's block into its place: exported pipelines join one [N, 1] column per input, so a
+        // block is often one element, copied directly rather than through Array.Copy.
+        for (int i = 0; i < context.InputCount; i++)
+        {
+            Tensor t = context.Input(i);
+            T[] source = (T[])t.Data;
+            int block = (int)(t.Shape[a] * Tensor.ElementCount(t.Shape.AsSpan(a + 1)));
+            if (block == 1)
+            {
+                for (int o = 0; o < outer; o++) data[(o * width) + offset] = source[o];
+            }
+            else if (block <= 8)
+            {
+                for (int o = 0; o < outer; o++)
+                {
+                    for (int j = 0; j < block; j++) data[(o * width) + offset + j] = source[(o * block) + j];
+                }
+            }
+            else
+            {
+                for (int o = 0; o < outer; o++) source.AsSpan(o * block, block).CopyTo(data.AsSpan((o * width) + offset, block));
+            }
+
+            offset += block;
+        }
+
         return tensor;
     }
 

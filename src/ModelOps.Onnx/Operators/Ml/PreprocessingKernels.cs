@@ -159,6 +159,11 @@ internal sealed class ImputerKernel(double[] values, double replaced, bool integ
 /// <summary>ai.onnx.ml OneHotEncoder: a new last axis with one float per category; unknown values give zeros (or fail when zeros = 0).</summary>
 internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dictionary<long, int>? ints, int width, bool zeros) : OperatorKernel
 {
+    // A handful of categories (the usual case) is faster to compare in order than to hash; the first match wins,
+    // as the dictionary keeps the first index of a repeated category.
+    private readonly string[]? _few = strings is { Count: <= 8 } ? strings.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray() : null;
+    private readonly int[]? _fewIndex = strings is { Count: <= 8 } ? strings.OrderBy(kv => kv.Value).Select(kv => kv.Value).ToArray() : null;
+
     public static OperatorKernel Create(NodeAttributes a, int opset)
     {
         string[] strings = a.GetStrings("cats_strings");
@@ -185,7 +190,7 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
         for (int i = 0; i < x.Length; i++)
         {
             int index = strings is not null
-                ? x.Data is string[] s && strings.TryGetValue(s[i], out int a) ? a : -1
+                ? x.Data is string[] s ? Find(s[i]) : -1
                 : x.Data is string[] ? -1 : ints!.TryGetValue((long)x.GetDouble(i), out int b) ? b : -1;
             if (index >= 0)
             {
@@ -198,6 +203,21 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
         }
 
         context.SetOutput(0, result);
+    }
+
+    private int Find(string value)
+    {
+        if (_few is { } few)
+        {
+            for (int k = 0; k < few.Length; k++)
+            {
+                if (string.Equals(few[k], value, StringComparison.Ordinal)) return _fewIndex![k];
+            }
+
+            return -1;
+        }
+
+        return strings!.TryGetValue(value, out int a) ? a : -1;
     }
 }
 

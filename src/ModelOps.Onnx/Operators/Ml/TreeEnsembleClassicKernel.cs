@@ -208,7 +208,7 @@ internal sealed class TreeEnsembleClassicKernel : OperatorKernel
         int t = _forest.TargetCount;
         double[] scores = context.Scratch<double>(0, rows * t);
         bool[] touchedAll = context.Scratch<bool>(1, rows * t);
-        _forest.ScoreBatch(x, rows, columns, scores, touchedAll, context.CancellationToken);
+        _forest.ScoreBatch(x, rows, columns, scores, touchedAll, context.Parallelism, context.CancellationToken);
         ReadOnlySpan<long> labelShape = [rows];
         (Tensor Tensor, string[] Data)? stringOut = _classifier && _stringLabels is not null ? context.OutputBuffer<string>(0, TensorElementType.String, labelShape) : null;
         (Tensor Tensor, long[] Data)? intOut = _classifier && _intLabels is not null ? context.OutputBuffer<long>(0, TensorElementType.Int64, labelShape) : null;

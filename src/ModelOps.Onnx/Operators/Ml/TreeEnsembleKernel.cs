@@ -115,7 +115,7 @@ internal sealed class TreeEnsembleKernel : OperatorKernel
         (int rows, int columns) = FeatureMatrix.Dimensions(x, _forest.MaxFeature);
         int t = _forest.TargetCount;
         double[] output = context.Scratch<double>(0, rows * t);
-        _forest.ScoreBatch(x, rows, columns, output, context.Scratch<bool>(1, rows * t), context.CancellationToken);
+        _forest.ScoreBatch(x, rows, columns, output, context.Scratch<bool>(1, rows * t), context.Parallelism, context.CancellationToken);
         for (int r = 0; r < rows; r++)
         {
             PostTransform.Apply(_postTransform, output.AsSpan(r * t, t));

@@ -25,7 +25,7 @@ internal enum Aggregate
 /// Trees flattened into arrays at compile time. A child reference ≥ 0 is a branch node; a negative one
 /// is <c>~leafIndex</c>. Each leaf holds a run of (target, weight) pairs.
 /// </summary>
-internal sealed class TreeForest
+internal sealed partial class TreeForest
 {
     public required int[] Roots { get; init; }
 
@@ -56,157 +56,9 @@ internal sealed class TreeForest
     public required double[] BaseValues { get; init; }
 
     private int? _maxFeature;
-    private FlatNode[]? _nodes;
 
     /// <summary>The highest feature index any node reads (computed once).</summary>
     public int MaxFeature => _maxFeature ??= Features.Length == 0 ? -1 : Features.Max();
-
-    /// <summary>One branch node laid out together, so a walk touches one cache line per level.</summary>
-    private struct FlatNode
-    {
-        public double Split;
-        public int Feature;
-        public int True;
-        public int False;
-        public BranchMode Mode;
-        public bool MissingTrue;
-    }
-
-    /// <summary>True when every split is BRANCH_LEQ with missing values going to the false branch.</summary>
-    private bool PlainLessOrEqual
-    {
-        get
-        {
-            // 0 = not yet known, 1 = yes, 2 = no; an int so concurrent first calls never read a torn value.
-            if (_plain == 0) _plain = Nodes.All(n => n.Mode == BranchMode.Leq && !n.MissingTrue) ? 1 : 2;
-            return _plain == 1;
-        }
-    }
-
-    private int _plain;
-
-    private FlatNode[] Nodes => _nodes ??= Enumerable.Range(0, Features.Length).Select(i => new FlatNode
-    {
-        Split = Splits[i],
-        Feature = Features[i],
-        True = TrueChild[i],
-        False = FalseChild[i],
-        Mode = Modes[i],
-        MissingTrue = MissingGoesTrue[i],
-    }).ToArray();
-
-    /// <summary>
-    /// Scores many rows tree by tree (each tree's nodes stay in cache across the rows), then aggregates:
-    /// the same results as walking row by row. <paramref name="x"/> is row-major [rows, columns].
-    /// </summary>
-    public void ScoreBatch(Tensor x, int rows, int columns, double[] scores, bool[] touched, CancellationToken cancellationToken)
-    {
-        switch (x.ElementType)
-        {
-            case TensorElementType.Float:
-                ScoreBatch((float[])x.Data, rows, columns, scores, touched, cancellationToken);
-                break;
-            case TensorElementType.Double:
-                ScoreBatch((double[])x.Data, rows, columns, scores, touched, cancellationToken);
-                break;
-            default:
-                ScoreBatch(FeatureMatrix.ToDoubles(x, rows, columns), rows, columns, scores, touched, cancellationToken);
-                break;
-        }
-    }
-
-    // Generic over the stored element type so float input is read in place (widening to double is exact, the same
-    // comparison as converting the whole batch first, without a batch-sized copy).
-    private void ScoreBatch<T>(T[] x, int rows, int columns, double[] scores, bool[] touched, CancellationToken cancellationToken)
-        where T : unmanaged, System.Numerics.INumberBase<T>
-    {
-        int t = TargetCount;
-        Array.Clear(scores, 0, rows * t);
-        Array.Clear(touched, 0, rows * t);
-        FlatNode[] nodes = Nodes;
-        foreach (int root in Roots)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (PlainLessOrEqual)
-            {
-                // Every split is BRANCH_LEQ and missing values take the false branch, which is exactly what a
-                // NaN comparison gives: one compare per node.
-                for (int r = 0; r < rows; r++)
-                {
-                    int node = root;
-                    int offset = r * columns;
-                    do
-                    {
-                        ref FlatNode n = ref nodes[node];
-                        node = double.CreateTruncating(x[offset + n.Feature]) <= n.Split ? n.True : n.False;
-                    }
-                    while (node >= 0);
-
-                    AddLeaf(~node, r, scores, touched);
-                }
-
-                continue;
-            }
-
-            for (int r = 0; r < rows; r++)
-            {
-                int node = root;
-                int offset = r * columns;
-                while (node >= 0)
-                {
-                    node = Step(nodes, node, double.CreateTruncating(x[offset + nodes[node].Feature]));
-                }
-
-                AddLeaf(~node, r, scores, touched);
-            }
-        }
-
-        Finish(rows, scores);
-    }
-
-    private int Step(FlatNode[] nodes, int node, double v)
-    {
-        ref FlatNode n = ref nodes[node];
-        bool goTrue = n.Mode == BranchMode.Leq
-            ? v <= n.Split || (double.IsNaN(v) && n.MissingTrue)
-            : Branch(ref n, v, node);
-        return goTrue ? n.True : n.False;
-    }
-
-    private void AddLeaf(int leaf, int row, double[] scores, bool[] touched)
-    {
-        int baseIndex = row * TargetCount;
-        for (int k = LeafStart[leaf]; k < LeafStart[leaf + 1]; k++)
-        {
-            int target = baseIndex + LeafTargets[k];
-            double w = LeafWeights[k];
-            scores[target] = Aggregate switch
-            {
-                Aggregate.Min => touched[target] ? Math.Min(scores[target], w) : w,
-                Aggregate.Max => touched[target] ? Math.Max(scores[target], w) : w,
-                _ => scores[target] + w,
-            };
-            touched[target] = true;
-        }
-    }
-
-    private void Finish(int rows, double[] scores)
-    {
-        int t = TargetCount;
-        for (int r = 0; r < rows; r++)
-        {
-            for (int k = 0; k < t; k++)
-            {
-                int i = (r * t) + k;
-                if (Aggregate == Aggregate.Average)
-                {
-                    scores[i] /= Roots.Length;
-                }
-
-                scores[i] += k < BaseValues.Length ? BaseValues[k] : 0;
-            }
-        }
-    }
 
     private bool Branch(ref FlatNode n, double x, int node) => double.IsNaN(x)
         ? n.MissingTrue || n.Mode == BranchMode.Neq
