@@ -54,6 +54,19 @@ public sealed class CommandLineContractTests : IDisposable
     }
 
     [Fact]
+    public void Every_command_that_does_work_takes_quiet()
+    {
+        RootCommand root = CliApp.Create();
+        List<Command> leaves = CliApp.Paths(root)
+            .Select(path => path.Aggregate((Command)root, (command, name) => command.Subcommands.Single(c => c.Name == name)))
+            .Where(command => command.Subcommands.Count == 0)
+            .ToList();
+
+        leaves.Should().Contain(c => c.Name == "up");
+        leaves.Where(c => !c.Options.Any(o => o.Name == "--quiet")).Select(c => c.Name).Should().BeEmpty("the README promises --quiet on every command");
+    }
+
+    [Fact]
     public async Task A_wrong_audit_key_or_connection_is_refused_without_echoing_it()
     {
         (int keyExit, string keyOut, string keyError) = await RunAsync("models", "verify", "churn", "--audit-key", "not base64 " + AccountKey, "--connection", "UseDevelopmentStorage=true");

@@ -26,7 +26,8 @@ internal static class ReportCommand
         var championReport = new Option<FileInfo?>("--champion-report") { Description = "The champion's training report JSON (adds its curves)." };
         var connection = new Option<string?>("--connection") { Description = "Storage connection string (default: the AzureWebJobsStorage connection from the environment; else local Azurite)." };
         var table = new Option<string>("--table") { Description = "Registry table.", DefaultValueFactory = _ => new RegistryStorageOptions().TableName };
-        var command = new Command("report", "Write the model report page of a registered version.") { model, version, output, alias, challengerReport, championReport, connection, table };
+        Option<bool> quiet = CliOptions.Quiet();
+        var command = new Command("report", "Write the model report page of a registered version.") { model, version, output, alias, challengerReport, championReport, connection, table, quiet };
         command.SetAction(async (result, cancellationToken) =>
         {
             string name = result.GetValue(model)!;
@@ -56,7 +57,11 @@ internal static class ReportCommand
                 }
 
                 await File.WriteAllTextAsync(result.GetValue(output)!, ModelReportPage.Render(report), cancellationToken);
-                Console.WriteLine($"{result.GetValue(output)}: {name} version {number}{(champion is null ? " (no champion)" : $" against champion version {champion.Version}")}");
+                if (!result.GetValue(quiet))
+                {
+                    Console.WriteLine($"{result.GetValue(output)}: {name} version {number}{(champion is null ? " (no champion)" : $" against champion version {champion.Version}")}");
+                }
+
                 return 0;
             }
             catch (CliUsageException e)

@@ -19,7 +19,8 @@ internal static class UpCommand
         var port = new Option<int>("--port") { Description = "Port of the Scoring app (Pipelines uses the next one).", DefaultValueFactory = _ => 7071 };
         var noDemo = new Option<bool>("--no-demo") { Description = "Do not seed the demo model." };
         var configuration = new Option<string>("--configuration") { Description = "Build configuration of the function apps.", DefaultValueFactory = _ => "Release" };
-        var command = new Command("up", "Run the local stack: Azurite, maildev, both function apps, and a demo model.") { port, noDemo, configuration };
+        Option<bool> quiet = CliOptions.Quiet();
+        var command = new Command("up", "Run the local stack: Azurite, maildev, both function apps, and a demo model.") { port, noDemo, configuration, quiet };
         command.SetAction(async (result, cancellationToken) =>
         {
             int scoringPort = result.GetValue(port);
@@ -30,12 +31,13 @@ internal static class UpCommand
             }
 
             var layout = new StackLayout(StackLayout.FindRoot(Directory.GetCurrentDirectory()), result.GetValue(configuration)!, scoringPort, scoringPort + 1);
-            return await RunAsync(layout, result.GetValue(noDemo), cancellationToken);
+            return await RunAsync(layout, result.GetValue(noDemo), result.GetValue(quiet) ? TextWriter.Null : Console.Out, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(StackLayout layout, bool noDemo, CancellationToken cancellationToken)
+    /// <summary>Runs the stack until a signal; progress and the summary go to <paramref name="output"/> (nothing with <c>--quiet</c>), errors to standard error.</summary>
+    private static async Task<int> RunAsync(StackLayout layout, bool noDemo, TextWriter output, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Action<PosixSignalContext> onSignal = context =>
@@ -46,7 +48,7 @@ internal static class UpCommand
         };
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
-        using var stack = new LocalStack(layout, Console.Out);
+        using var stack = new LocalStack(layout, output);
         try
         {
             StorageConnection storage = CliStorage.FromEnvironment();
@@ -67,7 +69,7 @@ internal static class UpCommand
             }
 
             await WriteStackFileAsync(layout, noDemo ? null : DemoModel.Name, stop.Token);
-            PrintSummary(layout, skipped, demoData, demoModel);
+            PrintSummary(output, layout, skipped, demoData, demoModel);
 
             while (!stop.IsCancellationRequested)
             {
@@ -80,7 +82,7 @@ internal static class UpCommand
                 await Task.Delay(500, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
-            Console.WriteLine("Stopping what modelops up started…");
+            output.WriteLine("Stopping what modelops up started…");
             return 0;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -94,41 +96,41 @@ internal static class UpCommand
         }
     }
 
-    private static void PrintSummary(StackLayout layout, IReadOnlyList<string> skipped, string? demoData, string? demoModel)
+    private static void PrintSummary(TextWriter output, StackLayout layout, IReadOnlyList<string> skipped, string? demoData, string? demoModel)
     {
-        Console.WriteLine();
-        Console.WriteLine("ModelOps Functions is running locally:");
-        Console.WriteLine($"  Scoring app     http://127.0.0.1:{layout.ScoringPort}/api/health");
-        Console.WriteLine($"  Pipelines app   http://127.0.0.1:{layout.PipelinesPort}/api/health");
-        Console.WriteLine($"  Storage         blob 127.0.0.1:{StackLayout.BlobPort}, queue :{StackLayout.QueuePort}, table :{StackLayout.TablePort}");
-        Console.WriteLine($"  Mail inbox      http://127.0.0.1:{StackLayout.MailWebPort}/  (SMTP 127.0.0.1:{StackLayout.SmtpPort})");
-        Console.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, layout.StackFile)} (URLs, demo model, where the keys are)");
-        Console.WriteLine($"  Settings        {Path.GetRelativePath(layout.Root, layout.SettingsFile)} (function, master and audit keys)");
+        output.WriteLine();
+        output.WriteLine("ModelOps Functions is running locally:");
+        output.WriteLine($"  Scoring app     http://127.0.0.1:{layout.ScoringPort}/api/health");
+        output.WriteLine($"  Pipelines app   http://127.0.0.1:{layout.PipelinesPort}/api/health");
+        output.WriteLine($"  Storage         blob 127.0.0.1:{StackLayout.BlobPort}, queue :{StackLayout.QueuePort}, table :{StackLayout.TablePort}");
+        output.WriteLine($"  Mail inbox      http://127.0.0.1:{StackLayout.MailWebPort}/  (SMTP 127.0.0.1:{StackLayout.SmtpPort})");
+        output.WriteLine($"  Stack file      {Path.GetRelativePath(layout.Root, layout.StackFile)} (URLs, demo model, where the keys are)");
+        output.WriteLine($"  Settings        {Path.GetRelativePath(layout.Root, layout.SettingsFile)} (function, master and audit keys)");
         if (demoData is not null)
         {
-            Console.WriteLine($"  Demo data       {Path.GetRelativePath(layout.Root, demoData)} (synthetic churn; drifted copy beside it)");
+            output.WriteLine($"  Demo data       {Path.GetRelativePath(layout.Root, demoData)} (synthetic churn; drifted copy beside it)");
         }
 
         if (demoModel is not null)
         {
-            Console.WriteLine($"  Demo model      {demoModel}; file and training report in {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "demo"))}");
+            output.WriteLine($"  Demo model      {demoModel}; file and training report in {Path.GetRelativePath(layout.Root, Path.Combine(layout.StateFolder, "demo"))}");
         }
 
-        Console.WriteLine();
-        Console.WriteLine("Try it:");
-        Console.WriteLine($"  curl -s http://127.0.0.1:{layout.ScoringPort}/api/health");
+        output.WriteLine();
+        output.WriteLine("Try it:");
+        output.WriteLine($"  curl -s http://127.0.0.1:{layout.ScoringPort}/api/health");
         if (demoModel is not null)
         {
-            Console.WriteLine($"  curl -s -H \"x-functions-key: $(jq -r .{LocalSettingsFile.FunctionKeyPath} {Path.GetRelativePath(layout.Root, layout.SettingsFile)})\" http://127.0.0.1:{layout.PipelinesPort}/api/models/{DemoModel.Name}");
+            output.WriteLine($"  curl -s -H \"x-functions-key: $(jq -r .{LocalSettingsFile.FunctionKeyPath} {Path.GetRelativePath(layout.Root, layout.SettingsFile)})\" http://127.0.0.1:{layout.PipelinesPort}/api/models/{DemoModel.Name}");
         }
 
         foreach (string item in skipped)
         {
-            Console.WriteLine($"  skipped: {item}");
+            output.WriteLine($"  skipped: {item}");
         }
 
-        Console.WriteLine();
-        Console.WriteLine("Press Ctrl-C to stop everything modelops up started.");
+        output.WriteLine();
+        output.WriteLine("Press Ctrl-C to stop everything modelops up started.");
     }
 
     /// <summary>Writes <c>stack.json</c>: where things listen, the demo model, and where the secrets are (never the secrets).</summary>
