@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Xunit;
 
 namespace ModelOps.Testing;
@@ -18,9 +16,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The emulator's well-known account key (public, documented by Azurite).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly StringBuilder _output = new();
     private readonly bool _checkApiVersion;
-    private Process? _process;
+    private NodeServiceProcess? _service;
     private string? _dataFolder;
 
     /// <summary>An Azurite that accepts any service version (what the shared test fixture runs).</summary>
@@ -52,16 +49,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     /// <summary>What the emulator printed (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _service?.Output ?? string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -71,81 +59,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {script}; run the README's test command (it runs npm ci).");
         }
 
-        _dataFolder = Directory.CreateTempSubdirectory("azurite-").FullName;
-        for (int attempt = 0; ; attempt++)
-        {
-            BlobPort = LoopbackPorts.GetFree();
-            QueuePort = LoopbackPorts.GetFree();
-            TablePort = LoopbackPorts.GetFree();
-            _process = Start(script);
-            try
-            {
-                Process process = _process;
-                foreach (int port in new[] { BlobPort, QueuePort, TablePort })
-                {
-                    await LoopbackPorts.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => !process.HasExited);
-                }
-
-                return;
-            }
-            catch (Exception) when (attempt < 2)
-            {
-                // A port taken between the probe and the start: try again on new ports.
-                Stop();
-            }
-            catch (Exception e)
-            {
-                Stop();
-                throw new InvalidOperationException("Azurite did not start: " + Output, e);
-            }
-        }
-    }
-
-    private Process Start(string script)
-    {
-        var info = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _dataFolder,
-        };
-        foreach (string arg in new[]
-        {
-            script, "--silent", "--location", _dataFolder!, "--disableProductStyleUrl",
-            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        if (!_checkApiVersion)
-        {
-            info.ArgumentList.Add("--skipApiVersionCheck");
-        }
-
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
+        string dataFolder = _dataFolder = Directory.CreateTempSubdirectory("azurite-").FullName;
+        _service = await NodeServiceProcess.StartAsync("Azurite", script, 3, ports =>
+        [
+            "--silent", "--location", dataFolder, "--disableProductStyleUrl",
+            "--blobHost", "127.0.0.1", "--blobPort", NodeServiceProcess.Arg(ports[0]),
+            "--queueHost", "127.0.0.1", "--queuePort", NodeServiceProcess.Arg(ports[1]),
+            "--tableHost", "127.0.0.1", "--tablePort", NodeServiceProcess.Arg(ports[2]),
+            .. _checkApiVersion ? Array.Empty<string>() : ["--skipApiVersionCheck"],
+        ], dataFolder);
+        (BlobPort, QueuePort, TablePort) = (_service.Ports[0], _service.Ports[1], _service.Ports[2]);
     }
 
     /// <summary>A name no other test uses: lowercase letters and digits, valid for containers, queues and tables.</summary>
@@ -154,7 +77,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Stop();
+        _service?.Dispose();
         if (_dataFolder is not null)
         {
             try
@@ -168,17 +91,5 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         return Task.CompletedTask;
-    }
-
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        _process?.Dispose();
-        _process = null;
     }
 }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Xunit;
 
@@ -12,8 +10,7 @@ namespace ModelOps.Testing;
 /// </summary>
 public sealed class MaildevFixture : IAsyncLifetime
 {
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private NodeServiceProcess? _service;
 
     public int SmtpPort { get; private set; }
 
@@ -23,16 +20,7 @@ public sealed class MaildevFixture : IAsyncLifetime
     public HttpClient Web { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>What maildev printed (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _service?.Output ?? string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -42,29 +30,10 @@ public sealed class MaildevFixture : IAsyncLifetime
             throw new InvalidOperationException($"maildev is not installed at {script}; run the README's test command (it runs npm ci).");
         }
 
-        for (int attempt = 0; ; attempt++)
-        {
-            SmtpPort = LoopbackPorts.GetFree();
-            WebPort = LoopbackPorts.GetFree();
-            _process = Start(script);
-            try
-            {
-                Process process = _process;
-                await LoopbackPorts.WaitUntilListeningAsync(SmtpPort, TimeSpan.FromSeconds(60), () => !process.HasExited);
-                await LoopbackPorts.WaitUntilListeningAsync(WebPort, TimeSpan.FromSeconds(60), () => !process.HasExited);
-                Web.BaseAddress = new Uri($"http://127.0.0.1:{WebPort}/");
-                return;
-            }
-            catch (Exception) when (attempt < 2)
-            {
-                Stop(); // a port taken between the probe and the start: try new ones
-            }
-            catch (Exception e)
-            {
-                Stop();
-                throw new InvalidOperationException("maildev did not start: " + Output, e);
-            }
-        }
+        _service = await NodeServiceProcess.StartAsync("maildev", script, 2, ports =>
+            ["--smtp", NodeServiceProcess.Arg(ports[0]), "--web", NodeServiceProcess.Arg(ports[1]), "--ip", "127.0.0.1"]);
+        (SmtpPort, WebPort) = (_service.Ports[0], _service.Ports[1]);
+        Web.BaseAddress = new Uri($"http://127.0.0.1:{WebPort}/");
     }
 
     /// <summary>Every message maildev holds, as its JSON.</summary>
@@ -90,52 +59,10 @@ public sealed class MaildevFixture : IAsyncLifetime
         }
     }
 
-    private Process Start(string script)
-    {
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[]
-        {
-            script, "--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--web", WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ip", "127.0.0.1",
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
     public Task DisposeAsync()
     {
-        Stop();
+        _service?.Dispose();
         Web.Dispose();
         return Task.CompletedTask;
-    }
-
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        _process?.Dispose();
-        _process = null;
     }
 }
