@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ModelOps.Scoring.Tests;
 using ModelOps.Testing;
+using Xunit.Abstractions;
 
 namespace ModelOps.Scoring.Functions.Tests;
 
@@ -13,7 +14,7 @@ namespace ModelOps.Scoring.Functions.Tests;
 /// with one app instance, and with two sharing the storage.
 /// </summary>
 [Collection(ScoringCollection.Name)]
-public sealed class HotSwapTests(ScoringStack stack)
+public sealed class HotSwapTests(ScoringStack stack, ITestOutputHelper output)
 {
     private const int Clients = 4;
 
@@ -64,6 +65,9 @@ public sealed class HotSwapTests(ScoringStack stack)
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
+        output.WriteLine($"{instances} instance(s): {answers.Count} requests, {answers.Count(a => a.Status != HttpStatusCode.OK)} failed; " +
+            $"v{v1} {answers.Count(a => a.Version == v1)}, v{v2} {answers.Count(a => a.Version == v2)}; last v{v1} answer sent " +
+            $"{(answers.Where(a => a.Version == v1).Select(a => a.Sent).DefaultIfEmpty().Max() - moved).TotalMilliseconds:F0} ms after the move returned");
         answers.Should().OnlyContain(a => a.Status == HttpStatusCode.OK, "no request fails during a swap ({0})", answers.FirstOrDefault(a => a.Status != HttpStatusCode.OK).Text);
         answers.Where(a => a.Received < moving).Should().NotBeEmpty().And.OnlyContain(a => a.Version == v1, "v2 was not champion before the move");
         answers.Select(a => a.Version).Should().OnlyContain(v => v == v1 || v == v2);

@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ModelOps.Scoring.Tests;
+using Xunit.Abstractions;
 
 namespace ModelOps.Scoring.Functions.Tests;
 
 /// <summary>Routing set through the registry API (<c>PUT …/routing</c>) and served by the Scoring app: split, stickiness, shadow, kill switch.</summary>
 [Collection(ScoringCollection.Name)]
-public sealed class RoutingTests(ScoringStack stack)
+public sealed class RoutingTests(ScoringStack stack, ITestOutputHelper output)
 {
     private const int Keys = 10_000;
 
@@ -30,6 +31,7 @@ public sealed class RoutingTests(ScoringStack stack)
 
         first.Should().HaveCount(Keys);
         double challenger = first.Values.Count(a => a == "challenger") / (double)Keys;
+        output.WriteLine($"challenger share over {Keys} keys: {challenger:P2}");
         challenger.Should().BeInRange(0.08, 0.12);
         first.Values.Should().OnlyContain(a => a == "champion" || a == "challenger");
         again.Should().Equal(first, "the same key lands on the same alias however it is batched");
