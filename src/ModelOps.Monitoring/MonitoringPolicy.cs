@@ -10,6 +10,9 @@ public sealed record MonitoringPolicy
     /// <summary>The drift window: payloads of the last this long are profiled (default 1 day).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>How often the monitoring cycle runs for the model (default 1 hour; the timer checks every minute).</summary>
+    public TimeSpan RunEvery { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Realized accuracy, retraining and champion–challenger use the labelled rows of the last this long (default 7 days).</summary>
     public TimeSpan AccuracyWindow { get; init; } = TimeSpan.FromDays(7);
 
@@ -79,6 +82,7 @@ public sealed record MonitoringPolicy
         var problems = new List<string>();
         string at = $"Monitoring:Models:{model}:";
         if (Window <= TimeSpan.Zero) problems.Add(at + "Window must be positive.");
+        if (RunEvery <= TimeSpan.Zero) problems.Add(at + "RunEvery must be positive.");
         if (AccuracyWindow <= TimeSpan.Zero) problems.Add(at + "AccuracyWindow must be positive.");
         if (RetrainCooldown < TimeSpan.Zero) problems.Add(at + "RetrainCooldown must be 0 or more.");
         if (MinRows < 1) problems.Add(at + "MinRows must be 1 or more.");

@@ -18,7 +18,7 @@ public sealed record ChallengerRun(string Model, ChallengerComparison? Compariso
 /// challenger becomes a promotion request to <c>champion</c>, and the data scientists are told either way.
 /// </summary>
 public sealed class ChampionChallengerJob(
-    ModelRegistry registry, PayloadWindow window, IPromotionRequestSink promotions, Alerting alerts, MonitoringOptions options, TimeProvider clock)
+    ModelRegistry registry, PayloadWindow window, IPromotionRequestSink promotions, IMonitoringHistory history, Alerting alerts, MonitoringOptions options, TimeProvider clock)
 {
     public async Task<ChallengerRun> RunAsync(string model, CancellationToken cancellationToken)
     {
@@ -64,6 +64,8 @@ public sealed class ChampionChallengerJob(
             ? $"{model}: challenger v{challenger.Version} beats champion v{champion.Version}; promotion requested"
             : $"{model}: champion v{champion.Version} stays; challenger v{challenger.Version} did not win";
         await alerts.RaiseAsync(model, challenger.Version, AlertKind.ChallengerVerdict, subject, comparison.Reasons, cancellationToken).ConfigureAwait(false);
+        MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
+        await history.SaveStateAsync(state with { JudgedChallenger = challenger.Version }, cancellationToken).ConfigureAwait(false);
         return new ChallengerRun(model, comparison, request, comparison.Reasons);
     }
 

@@ -2,10 +2,19 @@ using System.Globalization;
 
 namespace ModelOps.Monitoring.Retraining;
 
-/// <summary>What a model's monitoring remembers between runs: when it last retrained, and how many labelled rows it had then.</summary>
+/// <summary>
+/// What a model's monitoring remembers between runs: when it last ran and retrained, which retrained version was
+/// flagged <em>remodel needed</em>, and which challenger was already judged (so its verdict is not repeated).
+/// </summary>
 public sealed record MonitoringState(string Model, DateTimeOffset? LastRetrainAt, int? RemodelNeededVersion)
 {
-    /// <summary>A model never retrained.</summary>
+    /// <summary>When the monitoring cycle last ran for the model.</summary>
+    public DateTimeOffset? LastRunAt { get; init; }
+
+    /// <summary>The challenger version champion–challenger last reached a verdict on.</summary>
+    public int? JudgedChallenger { get; init; }
+
+    /// <summary>A model never monitored.</summary>
     public static MonitoringState New(string model) => new(model, null, null);
 }
 
