@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using ModelOps.Hosting;
 using ModelOps.Hosting.Registry;
 using ModelOps.Pipelines;
+using ModelOps.Pipelines.Monitoring;
 using ModelOps.Registry;
 using ModelOps.Scoring.Engines;
 
@@ -14,4 +15,5 @@ builder.Services.AddModelRegistry(builder.Configuration);
 builder.Services.AddSingleton<IModelArtifactValidator>(sp => new CrossCheckedArtifactValidator(sp.GetRequiredService<RegistryOptions>(), new EngineSelector()));
 builder.Services.AddJsonContext(RegistryApiJsonContext.Default);
 builder.Services.AddJsonContext(RegistryJsonContext.Default);
+builder.Services.AddMonitoring(builder.Configuration);
 builder.Build().Run();
