@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelOps.Registry;
+using ModelOps.Scoring.Engines;
 using ModelOps.Storage;
 using ModelOps.Storage.Registry;
 
@@ -242,8 +243,17 @@ internal static class ModelsCommands
             }
 
             var options = new RegistryOptions { AuditKey = Convert.ToBase64String(key), MaxArtifactBytes = maxArtifactBytes ?? new RegistryOptions().MaxArtifactBytes };
-            ModelRegistry registry = ModelRegistryFactory.Create(
-                connection, options, new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! }, TimeProvider.System);
+            var storage = new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! };
+
+            // Registration through the CLI is checked as the apps check it: where both engines run a model, both score
+            // the sample rows and a disagreement refuses the version.
+            var registry = new ModelRegistry(
+                ModelRegistryFactory.CreateStore(connection, storage),
+                ModelRegistryFactory.CreateArtifactStore(connection, storage),
+                new CrossCheckedArtifactValidator(options, new EngineSelector()),
+                new AuditChain(options.AuditKeyBytes()),
+                options,
+                TimeProvider.System);
             await action(registry);
             return CliRun.Ok;
         });
