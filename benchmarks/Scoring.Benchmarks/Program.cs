@@ -14,6 +14,7 @@ using ModelOps.Scoring.Engines;
 using ModelOps.Storage;
 using ModelOps.Storage.Registry;
 using ModelOps.Testing;
+using LocalFunctionsHost.Benchmarks;
 using Scoring.Benchmarks;
 
 // Single-row HTTP scoring of the Telco GLM and GBDT pipelines our trainers export, on loopback, bounded, one run:
@@ -21,7 +22,7 @@ using Scoring.Benchmarks;
 //   host    POST /api/models/{m}/score through the same front door (function key, routing, YARP to the worker, gRPC)
 //   worker  the same POST straight to the worker's Kestrel (the InvocationRequest over the same gRPC channel)
 //   peer    a minimal ASP.NET Core API scoring the same ONNX file with ONNX Runtime, in its own process
-//   swap    host GLM at concurrency 16 while champion moves between two versions every 400 ms (poll 200 ms)
+//   swap    host GLM at concurrency 16 while champion moves between two versions every 1.5 s (alias poll 1 s)
 // Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)]; medians over rounds, targets alternated.
 if (args is ["peer", ..])
 {
@@ -50,9 +51,8 @@ await azurite.InitializeAsync();
 string auditKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 var registryOptions = new RegistryOptions { AuditKey = auditKey };
 var storage = new RegistryStorageOptions();
-StorageConnection connection = StorageConnection.FromConnectionString(azurite.ConnectionString);
-var registry = new ModelRegistry(ModelRegistryFactory.CreateStore(connection, storage), ModelRegistryFactory.CreateArtifactStore(connection, storage),
-    new CrossCheckedArtifactValidator(registryOptions, new EngineSelector()), new AuditChain(registryOptions.AuditKeyBytes()), registryOptions, TimeProvider.System);
+ModelRegistry registry = ModelRegistryFactory.Create(StorageConnection.FromConnectionString(azurite.ConnectionString), registryOptions, storage, TimeProvider.System,
+    validator: new CrossCheckedArtifactValidator(registryOptions, new EngineSelector()));
 var metrics = new Dictionary<string, double> { ["auroc"] = 0.8 };
 await registry.RegisterAsync(new RegistrationRequest("telco-glm", Metrics: metrics, Alias: "champion", Reason: "benchmark"), glm, "benchmark", CancellationToken.None);
 await registry.RegisterAsync(new RegistrationRequest("telco-glm", Metrics: metrics, Reason: "benchmark"), glmRetrained, "benchmark", CancellationToken.None);
@@ -66,12 +66,12 @@ await File.WriteAllTextAsync(settingsFile, new JsonObject
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Registry__AuditKey"] = auditKey,
-        ["Scoring__Cache__PollInterval"] = "00:00:00.2",
+        ["Scoring__Cache__PollInterval"] = "00:00:01",
     },
     ["Host"] = new JsonObject { ["MasterKey"] = "master-" + functionKey, ["FunctionKeys"] = new JsonObject { ["default"] = functionKey } },
 }.ToJsonString());
 
-string appFolder = typeof(LoadRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ScoringAppFolder").Value!;
+string appFolder = typeof(LoadWindow).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ScoringAppFolder").Value!;
 await using var host = new FunctionAppHost(AppDefinition.Load(appFolder), LocalSettings.Load(settingsFile), NullLogger.Instance, TimeProvider.System, verbose: false);
 await host.StartAsync(0, CancellationToken.None);
 WorkerChannel channel = host.Worker.Current ?? throw new InvalidOperationException("The worker did not start.");
@@ -159,24 +159,24 @@ for (int round = 0; round < rounds; round++)
         // Alternate the order each round so no target always runs on a warmer or quieter machine.
         foreach (var (name, send) in round % 2 == 0 ? targets : targets.Reverse())
         {
-            LoadResult r = await LoadRun.MeasureAsync(c, requests, send, CancellationToken.None);
+            LoadResult r = await LoadRun.MeasureAsync(name, c, requests, send, CancellationToken.None);
             (results.TryGetValue((name, c), out var list) ? list : results[(name, c)] = []).Add(r);
         }
     }
 
-    // The hot swap: champion moves back and forth six times while 16 callers score.
+    // The hot swap: champion moves back and forth six times while 16 callers score; each move is seen within a poll.
     Task window = Task.Run(async () =>
     {
         for (int swap = 0; swap < 6; swap++)
         {
-            await Task.Delay(400);
+            await Task.Delay(1500);
             champion = champion == 1 ? 2 : 1;
             await registry.MoveAliasAsync("telco-glm", "champion", champion, "benchmark swap", null, "benchmark", force: false, CancellationToken.None);
         }
 
-        await Task.Delay(600);
+        await Task.Delay(1200);
     });
-    swaps.Add(await LoadRun.MeasureWhileAsync(16, window, ThroughHost("telco-glm"), CancellationToken.None));
+    swaps.Add(await LoadWindow.MeasureWhileAsync("swap", 16, window, ThroughHost("telco-glm"), CancellationToken.None));
 }
 
 InvocationResponse[] answered = await Task.WhenAll(invocations);
@@ -185,7 +185,7 @@ if (answered.Any(a => a.Result.Status != StatusResult.Types.Status.Success))
     throw new InvalidOperationException("A direct invocation failed.");
 }
 
-LoadResult M(string name, int c) => LoadRun.Median(results[(name, c)]);
+LoadResult M(string name, int c) => LoadWindow.Median(results[(name, c)]);
 static string F(double v) => v.ToString(v >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
 Console.WriteLine($"Single-row scoring, {requests} requests per cell, medians of {rounds} rounds, {Environment.ProcessorCount} cores, loopback.");
 Console.WriteLine();
@@ -200,7 +200,7 @@ foreach (var (name, _) in targets)
     }
 }
 
-LoadResult swapped = LoadRun.Median(swaps);
+LoadResult swapped = LoadWindow.Median(swaps);
 Console.WriteLine($"| GLM via host, champion swapped 6 times | 16 | {F(swapped.RequestsPerSecond)} | {F(swapped.P50Ms)} | {F(swapped.P99Ms)} |");
 Console.WriteLine();
 Console.WriteLine("| concurrency | GLM host / floor req/s | GBDT host / floor req/s | GLM worker / minimal API req/s | GBDT worker / minimal API req/s |");
@@ -244,7 +244,7 @@ static void Check(HttpResponseMessage response)
 static Process StartPeer(int port, params string[] models)
 {
     var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-    info.ArgumentList.Add(typeof(LoadRun).Assembly.Location);
+    info.ArgumentList.Add(typeof(LoadWindow).Assembly.Location);
     info.ArgumentList.Add("peer");
     info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
     foreach (string m in models)

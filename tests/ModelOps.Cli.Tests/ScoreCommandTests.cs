@@ -33,9 +33,8 @@ public sealed class ScoringAppFixture : IAsyncLifetime
         await Azurite.InitializeAsync();
         var options = new RegistryOptions { AuditKey = AuditKey };
         var storage = new RegistryStorageOptions { TableName = _table, ArtifactContainer = _artifacts };
-        StorageConnection connection = StorageConnection.FromConnectionString(Azurite.ConnectionString);
-        Registry = new ModelRegistry(ModelRegistryFactory.CreateStore(connection, storage), ModelRegistryFactory.CreateArtifactStore(connection, storage),
-            new CrossCheckedArtifactValidator(options, new EngineSelector()), new AuditChain(options.AuditKeyBytes()), options, TimeProvider.System);
+        Registry = ModelRegistryFactory.Create(StorageConnection.FromConnectionString(Azurite.ConnectionString), options, storage, TimeProvider.System,
+            validator: new CrossCheckedArtifactValidator(options, new EngineSelector()));
         await Registry.RegisterAsync(
             new RegistrationRequest("churn", Metrics: new Dictionary<string, double> { ["auroc"] = 0.8 }, Alias: "champion", Reason: "test"), TestArtifacts.TelcoGlm, "tests", CancellationToken.None);
         Host = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Scoring")], new Dictionary<string, string>

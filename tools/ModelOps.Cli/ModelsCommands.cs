@@ -258,13 +258,8 @@ internal static class ModelsCommands
 
             // Registration through the CLI is checked as the apps check it: where both engines run a model, both score
             // the sample rows and a disagreement refuses the version.
-            var registry = new ModelRegistry(
-                ModelRegistryFactory.CreateStore(connection, storage),
-                ModelRegistryFactory.CreateArtifactStore(connection, storage),
-                new CrossCheckedArtifactValidator(options, new EngineSelector()),
-                new AuditChain(options.AuditKeyBytes()),
-                options,
-                TimeProvider.System);
+            ModelRegistry registry = ModelRegistryFactory.Create(
+                connection, options, storage, TimeProvider.System, validator: new CrossCheckedArtifactValidator(options, new EngineSelector()));
             await action(registry);
             return CliRun.Ok;
         });
