@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
 using ModelOps.Scoring.Engines;
 using ModelOps.Scoring.Tests;
 using ModelOps.Scoring.Validation;
@@ -110,7 +112,11 @@ public sealed class ScoreApiTests(ScoringStack stack)
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
-        using JsonDocument document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        string text = await response.Content.ReadAsStringAsync();
+        ReadResult read = OpenApiDocument.Parse(text, "json");
+        read.Diagnostic!.Errors.Should().BeEmpty();
+        read.Document!.Paths.Keys.Should().Contain(["/models/{model}/score", "/models/{model}/schema", "/openapi.json"]);
+        using JsonDocument document = JsonDocument.Parse(text);
         JsonElement root = document.RootElement;
         root.GetProperty("openapi").GetString().Should().StartWith("3.");
         root.GetProperty("paths").EnumerateObject().Select(p => p.Name).Should().Contain(["/models/{model}/score", "/models/{model}/schema", "/openapi.json"]);
