@@ -59,7 +59,7 @@ public sealed class LoadedModel : IDisposable
             IReadOnlyDictionary<string, Tensor> outputs = Session.Run(inputs, cancellationToken);
             for (int r = 0; r < count; r++)
             {
-                results.Add(Read(outputs, r));
+                results.Add(Read(outputs, r, chunk));
             }
         }
 
@@ -86,7 +86,7 @@ public sealed class LoadedModel : IDisposable
     /// <inheritdoc />
     public void Dispose() => Session.Dispose();
 
-    private RowOutputs Read(IReadOnlyDictionary<string, Tensor> outputs, int r)
+    private RowOutputs Read(IReadOnlyDictionary<string, Tensor> outputs, int r, int batch)
     {
         if (_pipeline is not null)
         {
@@ -112,8 +112,9 @@ public sealed class LoadedModel : IDisposable
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string name, Tensor tensor) in outputs)
         {
-            if (tensor.Rank == 0 || tensor.Shape[0] == 0)
+            if (tensor.Rank == 0 || tensor.Shape[0] != batch)
             {
+                // Not one slice per row (ML.NET exports carry [1,1] placeholders such as 'mlnet.X.unusedOutput').
                 continue;
             }
 

@@ -181,6 +181,33 @@ public sealed class ModelsCommandsTests(AzuriteFixture azurite) : IDisposable
         (await RunAsync("alias", "churn", "champion", "1", "--reason", "again", "--force", "--if-match", etag, "--principal", "bob")).Exit.Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_model_only_onnx_runtime_runs_registers_after_scoring_the_sample_rows()
+    {
+        // Softplus is not an operator our engine claims; before the cross-check the CLI refused every such model.
+        string softplus = Path.Combine(PyTorchConverted, "test_Softplus", "model.onnx");
+
+        (int exit, string output, string error) = await RunAsync("register", "softplus", "--artifact", softplus, "--principal", "alice");
+
+        exit.Should().Be(0, error);
+        JsonDocument.Parse(output).RootElement.GetProperty("version").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_model_scoring_cannot_feed_is_refused_with_exit_1_naming_its_inputs()
+    {
+        // ELU takes a [3,2,5] tensor: neither one [N,1] tensor per feature nor one [N,k] vector.
+        string elu = Path.Combine(PyTorchConverted, "test_ELU", "model.onnx");
+
+        (int exit, _, string error) = await RunAsync("register", "elu", "--artifact", elu, "--principal", "alice");
+
+        exit.Should().Be(1);
+        error.Should().Contain("artifact:").And.Contain("Float[3,2,5]");
+        (await RunAsync("list")).Output.Should().BeEmpty();
+    }
+
+    private static string PyTorchConverted => "/usr/share/libonnx-testdata/data/pytorch-converted";
+
     private string WriteBytes(string name, byte[] bytes)
     {
         string path = Path.Combine(_folder, name);

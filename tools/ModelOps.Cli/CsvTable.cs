@@ -26,7 +26,8 @@ internal static class CsvTable
         return (header, records.Skip(1).ToList());
     }
 
-    private static IEnumerable<string[]> ReadRecords(TextReader reader, char separator)
+    /// <summary>The records one at a time, the header first, for readers that stream a large file.</summary>
+    public static IEnumerable<string[]> ReadRecords(TextReader reader, char separator = ',')
     {
         var fields = new List<string>();
         var field = new StringBuilder();

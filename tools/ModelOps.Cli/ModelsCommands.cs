@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelOps.MLNet;
 using ModelOps.Registry;
+using ModelOps.Scoring.Engines;
 using ModelOps.Storage;
 using ModelOps.Storage.Registry;
 
@@ -113,7 +115,7 @@ internal static class ModelsCommands
     private static Command Register()
     {
         var model = new Argument<string>("MODEL");
-        Option<string> artifact = CliOptions.InputFile("--artifact", "The ONNX file.");
+        Option<string> artifact = CliOptions.InputFile("--artifact", "The ONNX file, or an ML.NET model .zip (converted to ONNX with ML.NET's exporter).");
         Option<string> metadata = CliOptions.InputFile("--metadata", "JSON registration metadata (schemas/registration-metadata.schema.json): schema, card, metrics, lineage, dependencies.", required: false);
         Option<string> report = CliOptions.InputFile("--report", "A training report ('modelops train --report'): its held-out metrics, lineage and baseline profile are registered with the version.", required: false);
         var force = new Option<bool>("--force") { Description = "Let --alias champion point at a version without held-out metrics." };
@@ -146,7 +148,17 @@ internal static class ModelsCommands
                 Reason = result.GetValue(reason) ?? request.Reason,
                 Force = result.GetValue(force) || request.Force,
             };
-            Registration registration = await registry.RegisterVersionAsync(request, await File.ReadAllBytesAsync(file.FullName, ct), Who(result), ct);
+            byte[] bytes = await File.ReadAllBytesAsync(file.FullName, ct);
+            if (MlNetModelConverter.IsZip(bytes))
+            {
+                bytes = MlNetModelConverter.ConvertToOnnx(bytes, DeclaredColumns(request), ct);
+                if (!result.GetValue(Quiet))
+                {
+                    Console.Error.WriteLine($"Converted the ML.NET model to ONNX ({bytes.Length} bytes).");
+                }
+            }
+
+            Registration registration = await registry.RegisterVersionAsync(request, bytes, Who(result), ct);
             if (registration.Existing && !result.GetValue(Quiet))
             {
                 Console.Error.WriteLine($"{name} already has these exact bytes as version {registration.Version.Version}; nothing new was registered.");
@@ -242,12 +254,20 @@ internal static class ModelsCommands
             }
 
             var options = new RegistryOptions { AuditKey = Convert.ToBase64String(key), MaxArtifactBytes = maxArtifactBytes ?? new RegistryOptions().MaxArtifactBytes };
+            var storage = new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! };
+
+            // Registration through the CLI is checked as the apps check it: where both engines run a model, both score
+            // the sample rows and a disagreement refuses the version.
             ModelRegistry registry = ModelRegistryFactory.Create(
-                connection, options, new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! }, TimeProvider.System);
+                connection, options, storage, TimeProvider.System, validator: new CrossCheckedArtifactValidator(options, new EngineSelector()));
             await action(registry);
             return CliRun.Ok;
         });
     }
+
+    /// <summary>The inputs declared in the metadata, for an ML.NET model saved without its input schema.</summary>
+    private static MlNetColumn[]? DeclaredColumns(RegistrationRequest request) =>
+        request.Schema?.Inputs.Select(i => new MlNetColumn(i.Name, string.Equals(i.ElementType, "string", StringComparison.OrdinalIgnoreCase))).ToArray();
 
     private static string Who(ParseResult result) => result.GetValue(Principal) ?? Environment.UserName;
 

@@ -126,6 +126,12 @@ internal static class OnnxRunCommand
                 continue;
             }
 
+            if (t.Rank == 0 || t.Shape[0] != n)
+            {
+                // Not one value per row (ML.NET exports carry [1,1] placeholders): nothing to put in a row's cells.
+                continue;
+            }
+
             int width = n == 0 ? 0 : t.Length / n;
             if (width <= 1)
             {

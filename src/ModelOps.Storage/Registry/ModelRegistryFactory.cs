@@ -15,14 +15,16 @@ public static class ModelRegistryFactory
     /// <param name="storage">The table and container names.</param>
     /// <param name="clock">The registry's clock.</param>
     /// <param name="configureTables">Adjusts the table client's options (e.g. a policy that watches requests).</param>
+    /// <param name="validator">Checks artifacts before they are stored (default: <see cref="OnnxArtifactValidator"/>, our engine alone).</param>
     public static ModelRegistry Create(
-        StorageConnection connection, RegistryOptions options, RegistryStorageOptions storage, TimeProvider clock, Action<TableClientOptions>? configureTables = null)
+        StorageConnection connection, RegistryOptions options, RegistryStorageOptions storage, TimeProvider clock, Action<TableClientOptions>? configureTables = null,
+        IModelArtifactValidator? validator = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new ModelRegistry(
             CreateStore(connection, storage, configureTables),
             CreateArtifactStore(connection, storage),
-            new OnnxArtifactValidator(options),
+            validator ?? new OnnxArtifactValidator(options),
             new AuditChain(options.AuditKeyBytes()),
             options,
             clock);

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using LocalFunctionsHost;
+using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
+using Microsoft.Extensions.Logging.Abstractions;
+using ModelOps.Learning.Data;
+using ModelOps.Learning.Pipelines;
+using ModelOps.Registry;
+using ModelOps.Scoring.Engines;
+using ModelOps.Storage;
+using ModelOps.Storage.Registry;
+using ModelOps.Testing;
+using LocalFunctionsHost.Benchmarks;
+using Scoring.Benchmarks;
+
+// Single-row HTTP scoring of the Telco GLM and GBDT pipelines our trainers export, on loopback, bounded, one run:
+//   floor   GET /api/health (the app's near-empty anonymous function) through the local host's front door
+//   host    POST /api/models/{m}/score through the same front door (function key, routing, YARP to the worker, gRPC)
+//   worker  the same POST straight to the worker's Kestrel (the InvocationRequest over the same gRPC channel)
+//   peer    a minimal ASP.NET Core API scoring the same ONNX file with ONNX Runtime, in its own process
+//   swap    host GLM at concurrency 16 while champion moves between two versions every 1.5 s (alias poll 1 s)
+// Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)]; medians over rounds, targets alternated.
+if (args is ["peer", ..])
+{
+    await MinimalApiPeer.RunAsync(args[1..]);
+    return;
+}
+
+string telcoCsv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+    ?? Path.Combine(RepositoryLayout.SharedData, "datasets", "WA_Fn-UseC_-Telco-Customer-Churn.csv");
+int requests = Option("--requests", 2000);
+int rounds = Option("--rounds", 3);
+int[] concurrencies = [1, 16, 64];
+
+Console.Error.WriteLine("Training the Telco GLM and GBDT pipelines …");
+Dataset telco = CsvDatasetReader.Read(telcoCsv);
+Dataset train = telco.Slice(0, 5634), test = telco.Slice(5634, telco.RowCount);
+PipelineSpec spec = PipelineSpecJson.Read(Path.Combine(RepositoryLayout.Root, "examples", "telco-churn.spec.json"));
+FittedPipeline glmPipeline = PipelineTrainer.Fit(spec, train).Pipeline;
+byte[] glm = PipelineOnnxExporter.Export(glmPipeline);
+byte[] glmRetrained = PipelineOnnxExporter.Export(PipelineTrainer.Fit(spec, train.Slice(0, 5000)).Pipeline);
+byte[] gbdt = PipelineOnnxExporter.Export(PipelineTrainer.Fit(spec with { Estimator = new EstimatorSpec { Type = EstimatorType.Gbdt } }, train).Pipeline);
+
+string work = Directory.CreateTempSubdirectory("scoring-bench-").FullName;
+await using var azurite = new AzuriteFixture();
+await azurite.InitializeAsync();
+string auditKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+var registryOptions = new RegistryOptions { AuditKey = auditKey };
+var storage = new RegistryStorageOptions();
+ModelRegistry registry = ModelRegistryFactory.Create(StorageConnection.FromConnectionString(azurite.ConnectionString), registryOptions, storage, TimeProvider.System,
+    validator: new CrossCheckedArtifactValidator(registryOptions, new EngineSelector()));
+var metrics = new Dictionary<string, double> { ["auroc"] = 0.8 };
+await registry.RegisterAsync(new RegistrationRequest("telco-glm", Metrics: metrics, Alias: "champion", Reason: "benchmark"), glm, "benchmark", CancellationToken.None);
+await registry.RegisterAsync(new RegistrationRequest("telco-glm", Metrics: metrics, Reason: "benchmark"), glmRetrained, "benchmark", CancellationToken.None);
+await registry.RegisterAsync(new RegistrationRequest("telco-gbdt", Metrics: metrics, Alias: "champion", Reason: "benchmark"), gbdt, "benchmark", CancellationToken.None);
+
+string functionKey = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+string settingsFile = Path.Combine(work, "local.settings.json");
+await File.WriteAllTextAsync(settingsFile, new JsonObject
+{
+    ["Values"] = new JsonObject
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["Registry__AuditKey"] = auditKey,
+        ["Scoring__Cache__PollInterval"] = "00:00:01",
+    },
+    ["Host"] = new JsonObject { ["MasterKey"] = "master-" + functionKey, ["FunctionKeys"] = new JsonObject { ["default"] = functionKey } },
+}.ToJsonString());
+
+string appFolder = typeof(LoadWindow).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ScoringAppFolder").Value!;
+await using var host = new FunctionAppHost(AppDefinition.Load(appFolder), LocalSettings.Load(settingsFile), NullLogger.Instance, TimeProvider.System, verbose: false);
+await host.StartAsync(0, CancellationToken.None);
+WorkerChannel channel = host.Worker.Current ?? throw new InvalidOperationException("The worker did not start.");
+FunctionDefinition score = host.Functions.Single(f => f.Name == "score");
+Uri frontDoor = new($"http://127.0.0.1:{host.Port}/");
+
+string glmFile = Path.Combine(work, "telco-glm.onnx"), gbdtFile = Path.Combine(work, "telco-gbdt.onnx");
+await File.WriteAllBytesAsync(glmFile, glm);
+await File.WriteAllBytesAsync(gbdtFile, gbdt);
+int peerPort = LoopbackPorts.GetFree();
+using Process peer = StartPeer(peerPort, $"telco-glm={glmFile}", $"telco-gbdt={gbdtFile}");
+
+using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
+await WaitForAsync(new Uri($"http://127.0.0.1:{peerPort}/ready"));
+
+// One-row bodies from the held-out rows with every value present, used in turn.
+byte[][] bodies = Enumerable.Range(0, test.RowCount)
+    .Where(r => glmPipeline.Inputs.All(i => test[i.Name].Numbers is not { } n || !double.IsNaN(n[r])))
+    .Take(256)
+    .Select(r => Encoding.UTF8.GetBytes(new JsonObject(glmPipeline.Inputs.Select(i => KeyValuePair.Create(i.Name,
+        test[i.Name].Numbers is { } n ? JsonValue.Create(n[r]) : (JsonNode?)JsonValue.Create(test[i.Name].Texts![r])))).ToJsonString()))
+    .ToArray();
+int turn = 0;
+byte[] NextBody() => bodies[(int)((uint)Interlocked.Increment(ref turn) % bodies.Length)];
+
+var invocations = new System.Collections.Concurrent.ConcurrentQueue<Task<InvocationResponse>>();
+Uri workerUri = channel.HttpUri ?? throw new InvalidOperationException("The worker serves no HTTP.");
+
+Func<CancellationToken, Task> Floor() => async ct =>
+{
+    using HttpResponseMessage response = await http.GetAsync(new Uri(frontDoor, "api/health"), ct);
+    Check(response);
+};
+
+Func<CancellationToken, Task> ThroughHost(string model) => async ct =>
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(frontDoor, $"api/models/{model}/score")) { Content = Json(NextBody()) };
+    request.Headers.Add("x-functions-key", functionKey);
+    using HttpResponseMessage response = await http.SendAsync(request, ct);
+    Check(response);
+};
+
+Func<CancellationToken, Task> ToWorker(string model) => async ct =>
+{
+    var url = new Uri(workerUri, $"api/models/{model}/score");
+    InvocationRequest invocation = FunctionInvoker.NewRequest(score);
+    var rpc = new RpcHttp { Method = "POST", Url = url.ToString() };
+    rpc.Params["model"] = model;
+    invocation.InputData.Add(new ParameterBinding { Name = score.Trigger.Name, Data = new TypedData { Http = rpc } });
+    invocation.TriggerMetadata["model"] = new TypedData { String = model };
+    invocation.TriggerMetadata["Query"] = new TypedData { Json = "{}" };
+    invocation.TriggerMetadata["Headers"] = new TypedData { Json = "{}" };
+    invocations.Enqueue(channel.InvokeAsync(invocation, ct));
+    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(NextBody()) };
+    request.Headers.Add("x-ms-invocation-id", invocation.InvocationId);
+    using HttpResponseMessage response = await http.SendAsync(request, ct);
+    Check(response);
+};
+
+Func<CancellationToken, Task> ToPeer(string model) => async ct =>
+{
+    using HttpResponseMessage response = await http.PostAsync(new Uri($"http://127.0.0.1:{peerPort}/score/{model}"), Json(NextBody()), ct);
+    Check(response);
+};
+
+var targets = new (string Name, Func<CancellationToken, Task> Send)[]
+{
+    ("floor (health) via host", Floor()),
+    ("GLM via host", ThroughHost("telco-glm")),
+    ("GBDT via host", ThroughHost("telco-gbdt")),
+    ("GLM worker Kestrel", ToWorker("telco-glm")),
+    ("GLM minimal API + ORT", ToPeer("telco-glm")),
+    ("GBDT worker Kestrel", ToWorker("telco-gbdt")),
+    ("GBDT minimal API + ORT", ToPeer("telco-gbdt")),
+};
+
+var results = new Dictionary<(string, int), List<LoadResult>>();
+var swaps = new List<LoadResult>();
+int champion = 1;
+for (int round = 0; round < rounds; round++)
+{
+    Console.Error.WriteLine($"Round {round + 1} of {rounds} …");
+    foreach (int c in concurrencies)
+    {
+        // Alternate the order each round so no target always runs on a warmer or quieter machine.
+        foreach (var (name, send) in round % 2 == 0 ? targets : targets.Reverse())
+        {
+            LoadResult r = await LoadRun.MeasureAsync(name, c, requests, send, CancellationToken.None);
+            (results.TryGetValue((name, c), out var list) ? list : results[(name, c)] = []).Add(r);
+        }
+    }
+
+    // The hot swap: champion moves back and forth six times while 16 callers score; each move is seen within a poll.
+    Task window = Task.Run(async () =>
+    {
+        for (int swap = 0; swap < 6; swap++)
+        {
+            await Task.Delay(1500);
+            champion = champion == 1 ? 2 : 1;
+            await registry.MoveAliasAsync("telco-glm", "champion", champion, "benchmark swap", null, "benchmark", force: false, CancellationToken.None);
+        }
+
+        await Task.Delay(1200);
+    });
+    swaps.Add(await LoadWindow.MeasureWhileAsync("swap", 16, window, ThroughHost("telco-glm"), CancellationToken.None));
+}
+
+InvocationResponse[] answered = await Task.WhenAll(invocations);
+if (answered.Any(a => a.Result.Status != StatusResult.Types.Status.Success))
+{
+    throw new InvalidOperationException("A direct invocation failed.");
+}
+
+LoadResult M(string name, int c) => LoadWindow.Median(results[(name, c)]);
+static string F(double v) => v.ToString(v >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
+Console.WriteLine($"Single-row scoring, {requests} requests per cell, medians of {rounds} rounds, {Environment.ProcessorCount} cores, loopback.");
+Console.WriteLine();
+Console.WriteLine("| target | concurrency | req/s | p50 ms | p99 ms |");
+Console.WriteLine("|---|---:|---:|---:|---:|");
+foreach (var (name, _) in targets)
+{
+    foreach (int c in concurrencies)
+    {
+        LoadResult r = M(name, c);
+        Console.WriteLine($"| {name} | {c} | {F(r.RequestsPerSecond)} | {F(r.P50Ms)} | {F(r.P99Ms)} |");
+    }
+}
+
+LoadResult swapped = LoadWindow.Median(swaps);
+Console.WriteLine($"| GLM via host, champion swapped 6 times | 16 | {F(swapped.RequestsPerSecond)} | {F(swapped.P50Ms)} | {F(swapped.P99Ms)} |");
+Console.WriteLine();
+Console.WriteLine("| concurrency | GLM host / floor req/s | GBDT host / floor req/s | GLM worker / minimal API req/s | GBDT worker / minimal API req/s |");
+Console.WriteLine("|---:|---:|---:|---:|---:|");
+foreach (int c in concurrencies)
+{
+    double floor = M("floor (health) via host", c).RequestsPerSecond;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {c} | {M("GLM via host", c).RequestsPerSecond / floor:F2} | {M("GBDT via host", c).RequestsPerSecond / floor:F2} | {M("GLM worker Kestrel", c).RequestsPerSecond / M("GLM minimal API + ORT", c).RequestsPerSecond:F2} | {M("GBDT worker Kestrel", c).RequestsPerSecond / M("GBDT minimal API + ORT", c).RequestsPerSecond:F2} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"p99 at concurrency 16 via host: GLM {M("GLM via host", 16).P99Ms:F2} ms, GBDT {M("GBDT via host", 16).P99Ms:F2} ms; hot swap p99 {swapped.P99Ms:F2} ms = {swapped.P99Ms / M("GLM via host", 16).P99Ms:F2}x steady."));
+
+peer.Kill(entireProcessTree: true);
+await peer.WaitForExitAsync();
+Directory.Delete(work, recursive: true);
+
+int Option(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : fallback;
+}
+
+static ByteArrayContent Json(byte[] body)
+{
+    var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+    return content;
+}
+
+static void Check(HttpResponseMessage response)
+{
+    if (response.StatusCode != HttpStatusCode.OK)
+    {
+        throw new InvalidOperationException($"A benchmark request got {(int)response.StatusCode}.");
+    }
+}
+
+static Process StartPeer(int port, params string[] models)
+{
+    var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+    info.ArgumentList.Add(typeof(LoadWindow).Assembly.Location);
+    info.ArgumentList.Add("peer");
+    info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+    foreach (string m in models)
+    {
+        info.ArgumentList.Add(m);
+    }
+
+    return Process.Start(info) ?? throw new InvalidOperationException("The minimal API peer did not start.");
+}
+
+async Task WaitForAsync(Uri ready)
+{
+    var clock = Stopwatch.StartNew();
+    while (true)
+    {
+        try
+        {
+            using HttpResponseMessage response = await http.GetAsync(ready);
+            if (response.IsSuccessStatusCode) return;
+        }
+        catch (HttpRequestException) when (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+    }
+}
