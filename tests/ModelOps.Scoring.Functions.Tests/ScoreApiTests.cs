@@ -46,6 +46,7 @@ public sealed class ScoreApiTests(ScoringStack stack)
             }
 
             rows[r].GetProperty("reasons").GetArrayLength().Should().Be(3);
+            rows[r].TryGetProperty("value", out _).Should().BeFalse("a classifier's row has no value, and absent fields are left out");
         }
     }
 
