@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
 using ModelOps.Learning.Data;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Learning.Tests.Pipelines;
@@ -29,6 +30,36 @@ internal static class TestArtifacts
 
     /// <summary>PyTorch's Softplus over a fixed [10, 20] input: an operator our engine does not claim.</summary>
     public static byte[] Softplus => PyTorchConverted("test_Softplus");
+
+    /// <summary>Rows of 20 numbers as a scoring body for <see cref="Softplus"/> (its graph input is named "0").</summary>
+    public static string SoftplusBody(float[][] rows) =>
+        "{\"rows\":[" + string.Join(',', rows.Select(r => "{\"0\":[" + string.Join(',', r.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]}")) + "]}";
+
+    /// <summary>ONNX Runtime's own output "1" for each row of <see cref="Softplus"/>, run directly in the graph's fixed batches of 10 (the last padded).</summary>
+    public static float[][] SoftplusByOnnxRuntime(float[][] rows)
+    {
+        using var direct = new InferenceSession(Softplus);
+        var outputs = new float[rows.Length][];
+        for (int start = 0; start < rows.Length; start += 10)
+        {
+            var input = new float[200];
+            int end = Math.Min(start + 10, rows.Length);
+            for (int r = start; r < end; r++)
+            {
+                rows[r].CopyTo(input, (r - start) * 20);
+            }
+
+            using OrtValue value = OrtValue.CreateTensorValueFromMemory(input, [10, 20]);
+            using IDisposableReadOnlyCollection<OrtValue> results = direct.Run(new RunOptions(), ["0"], [value], ["1"]);
+            float[] batch = results[0].GetTensorDataAsSpan<float>().ToArray();
+            for (int r = start; r < end; r++)
+            {
+                outputs[r] = batch.AsSpan((r - start) * 20, 20).ToArray();
+            }
+        }
+
+        return outputs;
+    }
 
     /// <summary>A model from Debian's libonnx-testdata PyTorch-converted set (installed by the test command).</summary>
     public static byte[] PyTorchConverted(string name) => File.ReadAllBytes(Path.Combine("/usr/share/libonnx-testdata/data/pytorch-converted", name, "model.onnx"));
