@@ -59,9 +59,10 @@ internal readonly ref struct KernelContext
 
     /// <summary>
     /// Like <see cref="OutputBuffer{T}"/>, for kernels that may write their result over input <paramref name="input"/>
-    /// element by element: a result too large to stay pooled takes over that input's buffer when this step reads it
-    /// last, it has the result's type and shape, and no other value shares its elements — a batch then allocates
-    /// one buffer less per such step.
+    /// element by element: a large result takes over that input's buffer when this step reads it last, it has the
+    /// result's type and shape, and no other value shares its elements, so the step writes into memory it has just
+    /// read (still in cache). The input's producer gets this step's previous buffer in exchange: from the second call
+    /// on, the two steps trade the same two buffers and allocate nothing.
     /// </summary>
     public (Tensor Tensor, T[] Data) OutputBufferOver<T>(int index, int input, TensorElementType type, ReadOnlySpan<long> shape)
     {
@@ -73,7 +74,9 @@ internal readonly ref struct KernelContext
                 && owned.Shape.AsSpan().SequenceEqual(shape) && !SharedElsewhere(from, owned.Data))
             {
                 // The input is dead after this step: its slot lets go, so a later step may write over the result in turn.
-                _state.Buffers[from] = null;
+                // This step's buffer from the last call is in no value slot (slots are cleared between calls).
+                _state.Buffers[from] = _state.Buffers[slot] is { } mine && !ReferenceEquals(mine, owned) && mine.ElementType == type
+                    && mine.Shape.AsSpan().SequenceEqual(shape) ? mine : null;
                 _values[from] = null;
                 _state.Buffers[slot] = owned;
                 return (owned, (T[])owned.Data);
