@@ -181,11 +181,14 @@ public sealed class InferenceSession
     {
         object value = state.Values[slot]!;
         if (value is not Tensor t) return value;
-        foreach (Tensor? buffer in state.Buffers)
+        foreach (Tensor?[] shelf in (ReadOnlySpan<Tensor?[]>)[state.Buffers, state.Batches])
         {
-            if (buffer is not null && ReferenceEquals(buffer.Data, t.Data))
+            foreach (Tensor? buffer in shelf)
             {
-                return Tensor.Create(t.ElementType, (Array)t.Data.Clone(), (long[])t.Shape.Clone());
+                if (buffer is not null && ReferenceEquals(buffer.Data, t.Data))
+                {
+                    return Tensor.Create(t.ElementType, (Array)t.Data.Clone(), (long[])t.Shape.Clone());
+                }
             }
         }
 
@@ -199,14 +202,15 @@ public sealed class InferenceSession
         // allocating it again, while a pooled state never holds more than the budget.
         Array.Clear(state.Values);
         long budget = _keptBytes;
-        Tensor?[] buffers = state.Buffers;
+        Tensor?[] buffers = state.Buffers, batches = state.Batches;
         for (int i = 0; i < buffers.Length; i++)
         {
-            if (buffers[i] is not { } buffer) continue;
-            if (buffer.Length <= RunState.KeptElements) continue;
-            long bytes = RunState.ByteLength(buffer.Data);
+            // Views of batch-sized elements are dropped: their elements' owner is kept, or not, below.
+            if (buffers[i] is { Length: > RunState.KeptElements }) buffers[i] = null;
+            if (batches[i] is not { } batch) continue;
+            long bytes = RunState.ByteLength(batch.Data);
             if (bytes <= budget) budget -= bytes;
-            else buffers[i] = null;
+            else batches[i] = null;
         }
 
         foreach (Array?[]? scratch in state.Scratch)
@@ -286,7 +290,11 @@ internal sealed class RunState(int slots, int steps)
 
     public object?[] Values { get; } = new object?[slots];
 
+    /// <summary>Buffers and views of up to <see cref="KeptElements"/> elements, by slot.</summary>
     public Tensor?[] Buffers { get; } = new Tensor?[slots];
+
+    /// <summary>Larger buffers by slot, kept apart so single rows and batches on one session each keep theirs.</summary>
+    public Tensor?[] Batches { get; } = new Tensor?[slots];
 
     public Array?[][] Scratch { get; } = new Array?[steps][];
 }

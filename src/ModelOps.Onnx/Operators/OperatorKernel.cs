@@ -46,14 +46,18 @@ internal readonly ref struct KernelContext
     public (Tensor Tensor, T[] Data) OutputBuffer<T>(int index, TensorElementType type, ReadOnlySpan<long> shape)
     {
         int slot = index < _outputs.Length ? _outputs[index] : -1;
-        if (_state is not null && slot >= 0 && _state.Buffers[slot] is { } cached && cached.ElementType == type && cached.Shape.AsSpan().SequenceEqual(shape))
+        long count = Tensor.ElementCount(shape);
+
+        // Batch-sized buffers sit on their own shelf, so single rows between two batches do not displace them.
+        Tensor?[]? shelf = _state is null || slot < 0 ? null : count > RunState.KeptElements ? _state.Batches : _state.Buffers;
+        if (shelf is not null && shelf[slot] is { } cached && cached.ElementType == type && cached.Shape.AsSpan().SequenceEqual(shape))
         {
             return (cached, (T[])cached.Data);
         }
 
-        var data = new T[Tensor.ElementCount(shape)];
+        var data = new T[count];
         Tensor tensor = Tensor.Create(type, data, shape.ToArray());
-        if (_state is not null && slot >= 0) _state.Buffers[slot] = tensor;
+        if (shelf is not null) shelf[slot] = tensor;
         return (tensor, data);
     }
 
@@ -70,15 +74,16 @@ internal readonly ref struct KernelContext
         if (_state is not null && slot >= 0 && input < _lastReads.Length && _lastReads[input] && Tensor.ElementCount(shape) > RunState.KeptElements)
         {
             int from = _inputs[input];
-            if (_state.Buffers[from] is { } owned && ReferenceEquals(_values[from], owned) && owned.ElementType == type
+            Tensor?[] batches = _state.Batches;
+            if (batches[from] is { } owned && ReferenceEquals(_values[from], owned) && owned.ElementType == type
                 && owned.Shape.AsSpan().SequenceEqual(shape) && !SharedElsewhere(from, owned.Data))
             {
                 // The input is dead after this step: its slot lets go, so a later step may write over the result in turn.
                 // This step's buffer from the last call is in no value slot (slots are cleared between calls).
-                _state.Buffers[from] = _state.Buffers[slot] is { } mine && !ReferenceEquals(mine, owned) && mine.ElementType == type
+                batches[from] = batches[slot] is { } mine && !ReferenceEquals(mine, owned) && mine.ElementType == type
                     && mine.Shape.AsSpan().SequenceEqual(shape) ? mine : null;
                 _values[from] = null;
-                _state.Buffers[slot] = owned;
+                batches[slot] = owned;
                 return (owned, (T[])owned.Data);
             }
         }
@@ -118,10 +123,13 @@ internal readonly ref struct KernelContext
     public T[] Scratch<T>(int key, int length)
     {
         if (_state is null) return new T[length];
-        Array?[] mine = _state.Scratch[_step] ??= new Array?[4];
-        if (mine[key] is T[] cached && cached.Length == length) return cached;
+
+        // Keys 0–3; a batch-sized array keeps a place of its own, as output buffers do.
+        Array?[] mine = _state.Scratch[_step] ??= new Array?[8];
+        int place = length > RunState.KeptElements ? key + 4 : key;
+        if (mine[place] is T[] cached && cached.Length == length) return cached;
         var fresh = new T[length];
-        mine[key] = fresh;
+        mine[place] = fresh;
         return fresh;
     }
 
