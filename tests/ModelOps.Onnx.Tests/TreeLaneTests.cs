@@ -10,11 +10,13 @@ public sealed class TreeLaneTests
     private const int Features = 7, Trees = 23;
 
     [Theory]
-    [InlineData(TensorElementType.Float)]
-    [InlineData(TensorElementType.Double)]
-    public void Every_batch_size_sums_the_leaves_a_plain_walk_reaches(TensorElementType type)
+    [InlineData(TensorElementType.Float, false)]
+    [InlineData(TensorElementType.Double, false)]
+    [InlineData(TensorElementType.Float, true)]
+    [InlineData(TensorElementType.Double, true)]
+    public void Every_batch_size_sums_the_leaves_a_plain_walk_reaches(TensorElementType type, bool complete)
     {
-        Forest forest = Grow(seed: 3);
+        Forest forest = Grow(seed: 3, complete);
         InferenceSession session = OnnxModel.Load(forest.Model(type)).CreateSession(new InferenceSessionOptions { MaxDegreeOfParallelism = 2 });
         var random = new Random(4);
 
@@ -33,30 +35,29 @@ public sealed class TreeLaneTests
         }
     }
 
-    private static Forest Grow(int seed)
+    private static Forest Grow(int seed, bool complete)
     {
-        // Best-first growth from a random open leaf: paths from 1 to many branches deep, and one tree a single leaf.
+        // Each node splits with a chance that falls with its depth (none past 9): paths from 1 to 9 branches deep,
+        // numbered breadth-first. Complete trees instead split every node down to 1–6 levels, so groups of trees of
+        // different depths walk together. One tree is a single leaf.
         var random = new Random(seed);
         var f = new Forest();
         for (int t = 0; t < Trees; t++)
         {
-            int leaves = t == 5 ? 1 : 2 + random.Next(18);
-            var open = new List<int> { 0 };
-            var split = new Dictionary<int, (int True, int False)>();
-            int next = 1;
-            while (open.Count < leaves)
+            var queue = new Queue<(int Node, int Depth)>([(0, 0)]);
+            int count = 1;
+            while (queue.Count > 0)
             {
-                int leaf = open[random.Next(open.Count)];
-                open.Remove(leaf);
-                split[leaf] = (next, next + 1);
-                open.AddRange([next, next + 1]);
-                next += 2;
-            }
+                (int node, int depth) = queue.Dequeue();
+                bool branch = t != 5 && (complete ? depth < 1 + (t % 6) : depth < 9 && random.NextDouble() < 0.95 - (depth * 0.1));
+                (int True, int False) children = branch ? (count, count + 1) : (0, 0);
+                if (branch)
+                {
+                    queue.Enqueue((count++, depth + 1));
+                    queue.Enqueue((count++, depth + 1));
+                }
 
-            for (int n = 0; n < next; n++)
-            {
-                bool branch = split.TryGetValue(n, out (int True, int False) children);
-                f.Add(t, n, branch, random.Next(Features), (float)Math.Round((random.NextDouble() * 2) - 1, 1), children, random.Next(2) == 0,
+                f.Add(t, node, branch, random.Next(Features), (float)Math.Round((random.NextDouble() * 2) - 1, 1), children, random.Next(2) == 0,
                     (float)((random.NextDouble() - 0.5) * 0.4));
             }
         }
