@@ -206,7 +206,7 @@ public sealed class InferenceSession
         for (int i = 0; i < buffers.Length; i++)
         {
             // Views of batch-sized elements are dropped: their elements' owner is kept, or not, below.
-            if (buffers[i] is { Length: > RunState.KeptElements }) buffers[i] = null;
+            if (buffers[i] is { Length: > RunState.RowElements }) buffers[i] = null;
             if (batches[i] is not { } batch) continue;
             long bytes = RunState.ByteLength(batch.Data);
             if (bytes <= budget) budget -= bytes;
@@ -217,7 +217,7 @@ public sealed class InferenceSession
         {
             for (int k = 0; scratch is not null && k < scratch.Length; k++)
             {
-                if (scratch[k] is not { Length: > RunState.KeptElements } array) continue;
+                if (scratch[k] is not { Length: > RunState.RowElements } array) continue;
                 long bytes = RunState.ByteLength(array);
                 if (bytes <= budget) budget -= bytes;
                 else scratch[k] = null;
@@ -268,9 +268,9 @@ public sealed class InferenceSessionOptions
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
-    /// How many bytes of a call's large intermediate buffers (over 65,536 elements) a session keeps for the next call
+    /// How many bytes of a call's batch-sized intermediate buffers (over 4,096 elements) a session keeps for the next call
     /// of the same shape, per concurrent caller: a repeated batch then reuses its memory instead of allocating it.
-    /// Small buffers are always kept. Default 64 MiB (a 10,000-row batch of the usual tabular pipelines fits); 0 keeps
+    /// Buffers of up to 4,096 elements are always kept. Default 64 MiB (a 10,000-row batch of the usual tabular pipelines fits); 0 keeps
     /// none.
     /// </summary>
     public long KeptBytesPerCall { get; init; } = 64L << 20;
@@ -282,15 +282,21 @@ public sealed class InferenceSessionOptions
 /// </summary>
 internal sealed class RunState(int slots, int steps)
 {
-    /// <summary>Largest buffer (in elements) a pooled state keeps between runs whatever the byte budget.</summary>
-    public const int KeptElements = 65_536;
+    /// <summary>
+    /// Buffers up to this many elements (single rows, small batches) sit on their own shelf and are always kept; larger
+    /// ones sit on the batch shelf, kept within the session's byte budget.
+    /// </summary>
+    public const int RowElements = 4096;
+
+    /// <summary>Results larger than this may write over an input the plan no longer needs.</summary>
+    public const int InPlaceElements = 65_536;
 
     /// <summary>Bytes an element array holds (8 per string reference or Half, an upper bound).</summary>
     public static long ByteLength(Array data) => data.GetType().GetElementType() is { IsPrimitive: true } ? Buffer.ByteLength(data) : (long)data.Length * 8;
 
     public object?[] Values { get; } = new object?[slots];
 
-    /// <summary>Buffers and views of up to <see cref="KeptElements"/> elements, by slot.</summary>
+    /// <summary>Buffers and views of up to <see cref="RowElements"/> elements, by slot.</summary>
     public Tensor?[] Buffers { get; } = new Tensor?[slots];
 
     /// <summary>Larger buffers by slot, kept apart so single rows and batches on one session each keep theirs.</summary>

@@ -49,7 +49,7 @@ internal readonly ref struct KernelContext
         long count = Tensor.ElementCount(shape);
 
         // Batch-sized buffers sit on their own shelf, so single rows between two batches do not displace them.
-        Tensor?[]? shelf = _state is null || slot < 0 ? null : count > RunState.KeptElements ? _state.Batches : _state.Buffers;
+        Tensor?[]? shelf = _state is null || slot < 0 ? null : count > RunState.RowElements ? _state.Batches : _state.Buffers;
         if (shelf is not null && shelf[slot] is { } cached && cached.ElementType == type && cached.Shape.AsSpan().SequenceEqual(shape))
         {
             return (cached, (T[])cached.Data);
@@ -71,7 +71,7 @@ internal readonly ref struct KernelContext
     public (Tensor Tensor, T[] Data) OutputBufferOver<T>(int index, int input, TensorElementType type, ReadOnlySpan<long> shape)
     {
         int slot = index < _outputs.Length ? _outputs[index] : -1;
-        if (_state is not null && slot >= 0 && input < _lastReads.Length && _lastReads[input] && Tensor.ElementCount(shape) > RunState.KeptElements)
+        if (_state is not null && slot >= 0 && input < _lastReads.Length && _lastReads[input] && Tensor.ElementCount(shape) > RunState.InPlaceElements)
         {
             int from = _inputs[input];
             Tensor?[] batches = _state.Batches;
@@ -126,7 +126,7 @@ internal readonly ref struct KernelContext
 
         // Keys 0–3; a batch-sized array keeps a place of its own, as output buffers do.
         Array?[] mine = _state.Scratch[_step] ??= new Array?[8];
-        int place = length > RunState.KeptElements ? key + 4 : key;
+        int place = length > RunState.RowElements ? key + 4 : key;
         if (mine[place] is T[] cached && cached.Length == length) return cached;
         var fresh = new T[length];
         mine[place] = fresh;
