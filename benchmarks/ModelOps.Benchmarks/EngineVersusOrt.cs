@@ -32,7 +32,7 @@ internal static class EngineVersusOrt
         return 0;
     }
 
-    private static List<BenchmarkCase> Cases(string telcoCsv, string specPath)
+    internal static List<BenchmarkCase> Cases(string telcoCsv, string specPath)
     {
         Dataset telco = CsvDatasetReader.Read(telcoCsv);
         PipelineSpec spec = PipelineSpecJson.Read(specPath);

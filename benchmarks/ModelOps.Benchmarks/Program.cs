@@ -2,9 +2,9 @@ using BenchmarkDotNet.Running;
 using ModelOps.Benchmarks;
 
 // `onnx-vs-ort TELCO.csv [SPEC.json] [--only NAME]`: our ONNX engine against ONNX Runtime for .NET in the same process, on the same
-// models and inputs (ratios, bytes per call, agreement).
+// models and inputs (ratios, bytes per call, agreement). `onnx-profile`, same arguments: our engine's time and bytes step by step.
 // Anything else goes to BenchmarkDotNet: run one class with --filter '*Name*'.
-if (args.Length > 0 && args[0] == "onnx-vs-ort")
+if (args.Length > 0 && args[0] is "onnx-vs-ort" or "onnx-profile")
 {
     if (args.Length < 2 || !File.Exists(args[1]))
     {
@@ -23,7 +23,7 @@ if (args.Length > 0 && args[0] == "onnx-vs-ort")
         return 2;
     }
 
-    return EngineVersusOrt.Run(args[1], spec, filter);
+    return args[0] == "onnx-profile" ? EngineProfiling.Run(args[1], spec, filter) : EngineVersusOrt.Run(args[1], spec, filter);
 }
 
 // `payload-drift [ROWS] [FOLDER]`: a day of payload logs profiled for drift in one pass (time, memory, I/O floor).

@@ -18,6 +18,7 @@ public sealed class InferenceSession
     private readonly (int Slot, Tensor Value)[] _initializers;
     private readonly ConcurrentBag<RunState> _states = [];
     private readonly int _parallelism;
+    private readonly long _keptBytes;
 
     internal InferenceSession(OnnxModel model)
         : this(model, new InferenceSessionOptions())
@@ -32,7 +33,13 @@ public sealed class InferenceSession
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1.");
         }
 
+        if (options.KeptBytesPerCall < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.KeptBytesPerCall, "KeptBytesPerCall cannot be negative.");
+        }
+
         _parallelism = options.MaxDegreeOfParallelism;
+        _keptBytes = options.KeptBytesPerCall;
         _model = model;
         _plan = model.Plan;
         _inputs = model.Inputs.Select(i => (i.Name, _plan.Slots[i.Name], i)).ToArray();
@@ -44,6 +51,11 @@ public sealed class InferenceSession
 
     /// <summary>How many threads one call may use for a large batch.</summary>
     public int MaxDegreeOfParallelism => _parallelism;
+
+    /// <summary>When set, every step's time and allocations are added to it (the benchmark's per-operator breakdown).</summary>
+    internal StepProfile? Profile { get; set; }
+
+    internal IReadOnlyList<(string Label, string Kernel)> StepNames => _plan.Steps.Select(s => (s.Label, s.Kernel.GetType().Name)).ToArray();
 
     /// <summary>Approximate bytes held by the compiled model (initializers).</summary>
     public long MemoryFootprintBytes => _plan.InitializerBytes;
@@ -129,10 +141,12 @@ public sealed class InferenceSession
             }
 
             PlanStep[] steps = _plan.Steps;
+            StepProfile? profile = Profile;
             for (int s = 0; s < steps.Length; s++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 PlanStep step = steps[s];
+                long started = profile is null ? 0 : profile.Start();
                 try
                 {
                     step.Kernel.Run(new KernelContext(values, step.Inputs, step.Outputs, cancellationToken, state, s, _parallelism, step.LastReads));
@@ -141,6 +155,8 @@ public sealed class InferenceSession
                 {
                     throw new ModelInputException($"Node '{step.Label}' could not run on these inputs: {e.Message}");
                 }
+
+                profile?.Stop(s, started);
             }
 
             foreach ((string name, int slot) in _outputs)
@@ -165,11 +181,14 @@ public sealed class InferenceSession
     {
         object value = state.Values[slot]!;
         if (value is not Tensor t) return value;
-        foreach (Tensor? buffer in state.Buffers)
+        foreach (Tensor?[] shelf in (ReadOnlySpan<Tensor?[]>)[state.Buffers, state.Batches])
         {
-            if (buffer is not null && ReferenceEquals(buffer.Data, t.Data))
+            foreach (Tensor? buffer in shelf)
             {
-                return Tensor.Create(t.ElementType, (Array)t.Data.Clone(), (long[])t.Shape.Clone());
+                if (buffer is not null && ReferenceEquals(buffer.Data, t.Data))
+                {
+                    return Tensor.Create(t.ElementType, (Array)t.Data.Clone(), (long[])t.Shape.Clone());
+                }
             }
         }
 
@@ -178,20 +197,30 @@ public sealed class InferenceSession
 
     private void Return(RunState state)
     {
-        // Drop the references to the caller's inputs and this run's values; keep the reusable buffers, except those a
-        // large batch made, so a pooled state never holds on to batch-sized memory.
+        // Drop the references to the caller's inputs and this run's values; keep the reusable buffers up to the
+        // session's byte budget (slot order, then scratch), so a repeated batch reuses its memory instead of
+        // allocating it again, while a pooled state never holds more than the budget.
         Array.Clear(state.Values);
-        Tensor?[] buffers = state.Buffers;
+        long budget = _keptBytes;
+        Tensor?[] buffers = state.Buffers, batches = state.Batches;
         for (int i = 0; i < buffers.Length; i++)
         {
-            if (buffers[i] is { Length: > RunState.KeptElements }) buffers[i] = null;
+            // Views of batch-sized elements are dropped: their elements' owner is kept, or not, below.
+            if (buffers[i] is { Length: > RunState.RowElements }) buffers[i] = null;
+            if (batches[i] is not { } batch) continue;
+            long bytes = RunState.ByteLength(batch.Data);
+            if (bytes <= budget) budget -= bytes;
+            else batches[i] = null;
         }
 
         foreach (Array?[]? scratch in state.Scratch)
         {
             for (int k = 0; scratch is not null && k < scratch.Length; k++)
             {
-                if (scratch[k] is { Length: > RunState.KeptElements }) scratch[k] = null;
+                if (scratch[k] is not { Length: > RunState.RowElements } array) continue;
+                long bytes = RunState.ByteLength(array);
+                if (bytes <= budget) budget -= bytes;
+                else scratch[k] = null;
             }
         }
 
@@ -237,6 +266,14 @@ public sealed class InferenceSessionOptions
     /// machine's processor count; 1 keeps every call on its caller's thread.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How many bytes of a call's batch-sized intermediate buffers (over 4,096 elements) a session keeps for the next call
+    /// of the same shape, per concurrent caller: a repeated batch then reuses its memory instead of allocating it.
+    /// Buffers of up to 4,096 elements are always kept. Default 64 MiB (a 10,000-row batch of the usual tabular pipelines fits); 0 keeps
+    /// none.
+    /// </summary>
+    public long KeptBytesPerCall { get; init; } = 64L << 20;
 }
 
 /// <summary>
@@ -245,12 +282,25 @@ public sealed class InferenceSessionOptions
 /// </summary>
 internal sealed class RunState(int slots, int steps)
 {
-    /// <summary>Largest buffer (in elements) a pooled state keeps between runs.</summary>
-    public const int KeptElements = 65_536;
+    /// <summary>
+    /// Buffers up to this many elements (single rows, small batches) sit on their own shelf and are always kept; larger
+    /// ones sit on the batch shelf, kept within the session's byte budget.
+    /// </summary>
+    public const int RowElements = 4096;
+
+    /// <summary>Results larger than this may write over an input the plan no longer needs.</summary>
+    public const int InPlaceElements = 65_536;
+
+    /// <summary>Bytes an element array holds (8 per string reference or Half, an upper bound).</summary>
+    public static long ByteLength(Array data) => data.GetType().GetElementType() is { IsPrimitive: true } ? Buffer.ByteLength(data) : (long)data.Length * 8;
 
     public object?[] Values { get; } = new object?[slots];
 
+    /// <summary>Buffers and views of up to <see cref="RowElements"/> elements, by slot.</summary>
     public Tensor?[] Buffers { get; } = new Tensor?[slots];
+
+    /// <summary>Larger buffers by slot, kept apart so single rows and batches on one session each keep theirs.</summary>
+    public Tensor?[] Batches { get; } = new Tensor?[slots];
 
     public Array?[][] Scratch { get; } = new Array?[steps][];
 }

@@ -46,36 +46,44 @@ internal readonly ref struct KernelContext
     public (Tensor Tensor, T[] Data) OutputBuffer<T>(int index, TensorElementType type, ReadOnlySpan<long> shape)
     {
         int slot = index < _outputs.Length ? _outputs[index] : -1;
-        if (_state is not null && slot >= 0 && _state.Buffers[slot] is { } cached && cached.ElementType == type && cached.Shape.AsSpan().SequenceEqual(shape))
+        long count = Tensor.ElementCount(shape);
+
+        // Batch-sized buffers sit on their own shelf, so single rows between two batches do not displace them.
+        Tensor?[]? shelf = _state is null || slot < 0 ? null : count > RunState.RowElements ? _state.Batches : _state.Buffers;
+        if (shelf is not null && shelf[slot] is { } cached && cached.ElementType == type && cached.Shape.AsSpan().SequenceEqual(shape))
         {
             return (cached, (T[])cached.Data);
         }
 
-        var data = new T[Tensor.ElementCount(shape)];
+        var data = new T[count];
         Tensor tensor = Tensor.Create(type, data, shape.ToArray());
-        if (_state is not null && slot >= 0) _state.Buffers[slot] = tensor;
+        if (shelf is not null) shelf[slot] = tensor;
         return (tensor, data);
     }
 
     /// <summary>
     /// Like <see cref="OutputBuffer{T}"/>, for kernels that may write their result over input <paramref name="input"/>
-    /// element by element: a result too large to stay pooled takes over that input's buffer when this step reads it
-    /// last, it has the result's type and shape, and no other value shares its elements — a batch then allocates
-    /// one buffer less per such step.
+    /// element by element: a large result takes over that input's buffer when this step reads it last, it has the
+    /// result's type and shape, and no other value shares its elements, so the step writes into memory it has just
+    /// read (still in cache). The input's producer gets this step's previous buffer in exchange: from the second call
+    /// on, the two steps trade the same two buffers and allocate nothing.
     /// </summary>
     public (Tensor Tensor, T[] Data) OutputBufferOver<T>(int index, int input, TensorElementType type, ReadOnlySpan<long> shape)
     {
         int slot = index < _outputs.Length ? _outputs[index] : -1;
-        if (_state is not null && slot >= 0 && input < _lastReads.Length && _lastReads[input] && Tensor.ElementCount(shape) > RunState.KeptElements)
+        if (_state is not null && slot >= 0 && input < _lastReads.Length && _lastReads[input] && Tensor.ElementCount(shape) > RunState.InPlaceElements)
         {
             int from = _inputs[input];
-            if (_state.Buffers[from] is { } owned && ReferenceEquals(_values[from], owned) && owned.ElementType == type
+            Tensor?[] batches = _state.Batches;
+            if (batches[from] is { } owned && ReferenceEquals(_values[from], owned) && owned.ElementType == type
                 && owned.Shape.AsSpan().SequenceEqual(shape) && !SharedElsewhere(from, owned.Data))
             {
                 // The input is dead after this step: its slot lets go, so a later step may write over the result in turn.
-                _state.Buffers[from] = null;
+                // This step's buffer from the last call is in no value slot (slots are cleared between calls).
+                batches[from] = batches[slot] is { } mine && !ReferenceEquals(mine, owned) && mine.ElementType == type
+                    && mine.Shape.AsSpan().SequenceEqual(shape) ? mine : null;
                 _values[from] = null;
-                _state.Buffers[slot] = owned;
+                batches[slot] = owned;
                 return (owned, (T[])owned.Data);
             }
         }
@@ -115,10 +123,13 @@ internal readonly ref struct KernelContext
     public T[] Scratch<T>(int key, int length)
     {
         if (_state is null) return new T[length];
-        Array?[] mine = _state.Scratch[_step] ??= new Array?[4];
-        if (mine[key] is T[] cached && cached.Length == length) return cached;
+
+        // Keys 0–3; a batch-sized array keeps a place of its own, as output buffers do.
+        Array?[] mine = _state.Scratch[_step] ??= new Array?[8];
+        int place = length > RunState.RowElements ? key + 4 : key;
+        if (mine[place] is T[] cached && cached.Length == length) return cached;
         var fresh = new T[length];
-        mine[key] = fresh;
+        mine[place] = fresh;
         return fresh;
     }
 

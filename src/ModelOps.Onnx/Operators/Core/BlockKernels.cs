@@ -21,9 +21,25 @@ internal enum Arithmetic
 internal static class BlockKernels
 {
     public static void Arithmetic<T>(Arithmetic op, T[] x, T[] y, T[] r, in BroadcastLayout l)
-        where T : IFloatingPointIeee754<T>
+        where T : struct, IFloatingPointIeee754<T>
     {
         int inner = l.Inner;
+        if (l.Outer > 1 && inner <= ShortRowKernels.MaxInner)
+        {
+            // A full operand against a short row or a per-row value: one vector pass, no call per row.
+            if (l.A == OperandLayout.Full && l.B is OperandLayout.Row or OperandLayout.Column)
+            {
+                ShortRowKernels.Apply(op, x, y, r, l.Outer, inner, l.B == OperandLayout.Column, rowFirst: false);
+                return;
+            }
+
+            if (l.B == OperandLayout.Full && l.A is OperandLayout.Row or OperandLayout.Column)
+            {
+                ShortRowKernels.Apply(op, y, x, r, l.Outer, inner, l.A == OperandLayout.Column, rowFirst: true);
+                return;
+            }
+        }
+
         for (int o = 0; o < l.Outer; o++)
         {
             Span<T> dst = r.AsSpan(o * inner, inner);

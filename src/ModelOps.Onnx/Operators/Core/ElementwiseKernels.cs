@@ -153,7 +153,7 @@ internal sealed class BinaryKernel(string op) : OperatorKernel
     }
 
     private Tensor Arithmetic<T>(in KernelContext context, T[] x, T[] y, TensorElementType type, in BroadcastLayout layout)
-        where T : System.Numerics.IFloatingPointIeee754<T>
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         // Write over a full-size operand the plan no longer needs (large batches), else into the step's buffer.
         (Tensor t, T[] r) = context.OutputBufferOver<T>(0, layout.A == OperandLayout.Full ? 0 : 1, type, layout.Shape);

@@ -50,6 +50,19 @@ internal sealed class CastKernel(TensorElementType to, bool truncateBFloat16) : 
             return;
         }
 
+        if (to == x.ElementType && to != TensorElementType.BFloat16)
+        {
+            // Nothing to convert: the value itself, as Identity passes it on (values are never written over while read).
+            context.SetOutput(0, x);
+            return;
+        }
+
+        if (CastIntegers.TryRun(context, x, to) is { } integers)
+        {
+            context.SetOutput(0, integers);
+            return;
+        }
+
         context.SetOutput(0, Convert(x, to, truncateBFloat16));
     }
 

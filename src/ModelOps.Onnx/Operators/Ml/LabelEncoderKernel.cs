@@ -14,11 +14,30 @@ internal sealed class LabelEncoderKernel : OperatorKernel
     private readonly object _default;
     private readonly TensorElementType _outputType;
 
+    // String keys (the usual case: a categorical column to indices or to cleaned levels) looked up without boxing:
+    // each key's position in _stringValues, which holds the values in the output's element type.
+    private readonly StringLookup? _stringKeys;
+    private readonly Array? _stringValues;
+
     private LabelEncoderKernel(Dictionary<object, object> map, object fallback, TensorElementType outputType)
     {
         _map = map;
         _default = fallback;
         _outputType = outputType;
+        Type valueType = Tensor.ClrType(outputType);
+        if (outputType is TensorElementType.Int64 or TensorElementType.Float or TensorElementType.Double or TensorElementType.String
+            && map.Count > 0 && map.Keys.All(k => k is string) && map.Values.All(v => v.GetType() == valueType) && fallback.GetType() == valueType)
+        {
+            var positions = new Dictionary<string, int>(map.Count, StringComparer.Ordinal);
+            _stringValues = Array.CreateInstance(valueType, map.Count);
+            foreach ((object key, object value) in map)
+            {
+                _stringValues.SetValue(value, positions.Count);
+                positions[(string)key] = positions.Count;
+            }
+
+            _stringKeys = new StringLookup(positions);
+        }
     }
 
     public static OperatorKernel Create(NodeAttributes a, int opset)
@@ -90,6 +109,23 @@ internal sealed class LabelEncoderKernel : OperatorKernel
     public override void Run(in KernelContext context)
     {
         Tensor x = context.Input(0);
+        if (_stringKeys is not null && x.Data is string[] texts)
+        {
+            Tensor? typed = _stringValues switch
+            {
+                long[] longs => Strings(context, texts, x.Shape, longs),
+                float[] floats => Strings(context, texts, x.Shape, floats),
+                double[] doubles => Strings(context, texts, x.Shape, doubles),
+                string[] strings => Strings(context, texts, x.Shape, strings),
+                _ => null,
+            };
+            if (typed is not null)
+            {
+                context.SetOutput(0, typed);
+                return;
+            }
+        }
+
         var result = Array.CreateInstance(Tensor.ClrType(_outputType), x.Length);
         for (int i = 0; i < x.Length; i++)
         {
@@ -98,6 +134,19 @@ internal sealed class LabelEncoderKernel : OperatorKernel
         }
 
         context.SetOutput(0, Tensor.Create(_outputType, result, x.Shape));
+    }
+
+    private Tensor Strings<T>(in KernelContext context, string[] texts, long[] shape, T[] values)
+    {
+        (Tensor tensor, T[] r) = context.OutputBuffer<T>(0, _outputType, shape);
+        var fallback = (T)_default;
+        for (int i = 0; i < r.Length; i++)
+        {
+            int k = _stringKeys!.Find(texts[i]);
+            r[i] = k >= 0 ? values[k] : fallback;
+        }
+
+        return tensor;
     }
 
     private sealed class KeyComparer : IEqualityComparer<object>

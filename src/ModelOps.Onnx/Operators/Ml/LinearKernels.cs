@@ -189,12 +189,14 @@ internal sealed class LinearRegressorKernel(double[] coefficients, double[] inte
             throw new ModelInputException($"LinearRegressor expects {features} features, not {columns}.");
         }
 
-        var output = new double[n * targets];
-        var row = new double[columns];
+        // Sums in double, rounded to float once; the row and its sums in the step's scratch, the result in its buffer.
+        Span<long> shape = [n, targets];
+        (Tensor result, float[] output) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
+        double[] row = context.Scratch<double>(0, columns);
+        Span<double> y = context.Scratch<double>(1, targets);
         for (int r = 0; r < n; r++)
         {
             FeatureMatrix.ReadRow(x, r, row);
-            Span<double> y = output.AsSpan(r * targets, targets);
             for (int t = 0; t < targets; t++)
             {
                 double sum = intercepts[t];
@@ -207,8 +209,9 @@ internal sealed class LinearRegressorKernel(double[] coefficients, double[] inte
             }
 
             PostTransform.Apply(post, y);
+            for (int t = 0; t < targets; t++) output[(r * targets) + t] = (float)y[t];
         }
 
-        context.SetOutput(0, Tensor.FromFloats(Array.ConvertAll(output, v => (float)v), n, targets));
+        context.SetOutput(0, result);
     }
 }

@@ -144,6 +144,21 @@ internal sealed class ImputerKernel(double[] values, double replaced, bool integ
             throw new ModelInputException($"Imputer has {values.Length} values for {c} features.");
         }
 
+        if (!integers && x.Data is float[] f && x.ElementType == TensorElementType.Float)
+        {
+            // The usual case (a float feature matrix, NaN missing) into the step's buffer; values came from floats.
+            (Tensor result, float[] r) = context.OutputBuffer<float>(0, TensorElementType.Float, x.Shape);
+            bool nanMarker = double.IsNaN(replaced);
+            for (int i = 0; i < r.Length; i++)
+            {
+                float v = f[i];
+                r[i] = v == replaced || (nanMarker && float.IsNaN(v)) ? (float)values[values.Length == 1 ? 0 : i % c] : v;
+            }
+
+            context.SetOutput(0, result);
+            return;
+        }
+
         var y = new double[x.Length];
         for (int i = 0; i < y.Length; i++)
         {
@@ -159,10 +174,8 @@ internal sealed class ImputerKernel(double[] values, double replaced, bool integ
 /// <summary>ai.onnx.ml OneHotEncoder: a new last axis with one float per category; unknown values give zeros (or fail when zeros = 0).</summary>
 internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dictionary<long, int>? ints, int width, bool zeros) : OperatorKernel
 {
-    // A handful of categories (the usual case) is faster to compare in order than to hash; the first match wins,
-    // as the dictionary keeps the first index of a repeated category.
-    private readonly string[]? _few = strings is { Count: <= 8 } ? strings.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray() : null;
-    private readonly int[]? _fewIndex = strings is { Count: <= 8 } ? strings.OrderBy(kv => kv.Value).Select(kv => kv.Value).ToArray() : null;
+    // The dictionary keeps the first index of a repeated category.
+    private readonly StringLookup? _lookup = strings is null ? null : new StringLookup(strings);
 
     public static OperatorKernel Create(NodeAttributes a, int opset)
     {
@@ -187,11 +200,12 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
         shape[^1] = width;
         (Tensor result, float[] y) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
         Array.Clear(y);
+        string[]? texts = x.Data as string[];
         for (int i = 0; i < x.Length; i++)
         {
-            int index = strings is not null
-                ? x.Data is string[] s ? Find(s[i]) : -1
-                : x.Data is string[] ? -1 : ints!.TryGetValue((long)x.GetDouble(i), out int b) ? b : -1;
+            int index = _lookup is not null
+                ? texts is not null ? _lookup.Find(texts[i]) : -1
+                : texts is not null ? -1 : ints!.TryGetValue((long)x.GetDouble(i), out int b) ? b : -1;
             if (index >= 0)
             {
                 y[(i * width) + index] = 1;
@@ -203,21 +217,6 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
         }
 
         context.SetOutput(0, result);
-    }
-
-    private int Find(string value)
-    {
-        if (_few is { } few)
-        {
-            for (int k = 0; k < few.Length; k++)
-            {
-                if (string.Equals(few[k], value, StringComparison.Ordinal)) return _fewIndex![k];
-            }
-
-            return -1;
-        }
-
-        return strings!.TryGetValue(value, out int a) ? a : -1;
     }
 }
 
@@ -277,23 +276,49 @@ internal sealed class FeatureVectorizerKernel(long[] widths) : OperatorKernel
         Tensor first = context.Input(0);
         int n = first.Rank <= 1 ? 1 : (int)first.Shape[0];
         int total = (int)widths.Sum();
-        var y = new float[n * total];
+        Span<long> shape = [n, total];
+        (Tensor result, float[] y) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
         int offset = 0;
         for (int k = 0; k < widths.Length; k++)
         {
             Tensor x = context.Input(k);
-            int c = x.Length / n;
-            for (int r = 0; r < n; r++)
+            int c = x.Length / n, copied = Math.Min(c, (int)widths[k]);
+            if (copied < widths[k])
             {
-                for (int j = 0; j < Math.Min(c, (int)widths[k]); j++)
+                // Zero padding: the reused buffer holds the last call's values there.
+                for (int r = 0; r < n; r++) y.AsSpan((r * total) + offset + copied, (int)widths[k] - copied).Clear();
+            }
+
+            // Input by input, each row's features into place (a float column copied directly, others converted).
+            if (x.Data is float[] f && x.ElementType == TensorElementType.Float)
+            {
+                if (copied == 1)
                 {
-                    y[(r * total) + offset + j] = (float)x.GetDouble((r * c) + j);
+                    for (int r = 0; r < n; r++) y[(r * total) + offset] = f[r * c];
+                }
+                else
+                {
+                    for (int r = 0; r < n; r++) f.AsSpan(r * c, copied).CopyTo(y.AsSpan((r * total) + offset, copied));
+                }
+            }
+            else if (x.Data is double[] d && x.ElementType == TensorElementType.Double)
+            {
+                for (int r = 0; r < n; r++)
+                {
+                    for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)d[(r * c) + j];
+                }
+            }
+            else
+            {
+                for (int r = 0; r < n; r++)
+                {
+                    for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)x.GetDouble((r * c) + j);
                 }
             }
 
             offset += (int)widths[k];
         }
 
-        context.SetOutput(0, Tensor.FromFloats(y, n, total));
+        context.SetOutput(0, result);
     }
 }

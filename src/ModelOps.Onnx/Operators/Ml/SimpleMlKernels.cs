@@ -8,6 +8,14 @@ internal sealed class BinarizerKernel(double threshold) : OperatorKernel
     public override void Run(in KernelContext context)
     {
         Tensor x = context.Input(0);
+        if (x.Data is float[] f && x.ElementType == TensorElementType.Float)
+        {
+            (Tensor result, float[] r) = context.OutputBuffer<float>(0, TensorElementType.Float, x.Shape);
+            for (int i = 0; i < r.Length; i++) r[i] = float.IsNaN(f[i]) ? f[i] : f[i] > threshold ? 1 : 0;
+            context.SetOutput(0, result);
+            return;
+        }
+
         var values = new double[x.Length];
         for (int i = 0; i < values.Length; i++)
         {

@@ -15,27 +15,6 @@ internal sealed partial class TreeForest
 
     private Layout? _layout;
 
-    /// <summary>
-    /// A branch node of the compact walk: split, feature, children in one struct (16 bytes with a float split, so a
-    /// cache line holds four). The sign bit of <see cref="Feature"/> says a missing value goes to the true branch.
-    /// </summary>
-    private struct FloatNode
-    {
-        public float Split;
-        public int Feature;
-        public int True;
-        public int False;
-    }
-
-    /// <summary>The same with a double split, for double input or splits a float cannot hold exactly.</summary>
-    private struct DoubleNode
-    {
-        public double Split;
-        public int Feature;
-        public int True;
-        public int False;
-    }
-
     /// <summary>Any branch mode, for the general walk.</summary>
     private struct FlatNode
     {
@@ -48,19 +27,16 @@ internal sealed partial class TreeForest
     }
 
     /// <summary>
-    /// The node arrays built once. <see cref="LessOrEqual"/> when every split is BRANCH_LEQ (missing values either way):
-    /// the walk is one compare and a select per level, no mode dispatch.
+    /// The node arrays built once. When every split is BRANCH_LEQ (missing values either way) the walk is one compare
+    /// and a select per level, no mode dispatch: over float splits when each split is a float, else over doubles.
     /// </summary>
     private sealed class Layout(TreeForest forest)
     {
-        public bool LessOrEqual { get; } = forest.Modes.All(m => m == BranchMode.Leq);
-
-        public FloatNode[]? Floats { get; } = forest.Modes.All(m => m == BranchMode.Leq) && forest.Splits.All(v => (double)(float)v == v || double.IsNaN(v))
-            ? forest.Splits.Select((v, i) => new FloatNode { Split = (float)v, Feature = Flagged(forest, i), True = forest.TrueChild[i], False = forest.FalseChild[i] }).ToArray()
+        public Lanes<float>? Floats { get; } = forest.Modes.All(m => m == BranchMode.Leq) && forest.Splits.All(v => (double)(float)v == v || double.IsNaN(v))
+            ? new Lanes<float>(forest)
             : null;
 
-        public DoubleNode[] Doubles { get; } =
-            forest.Splits.Select((v, i) => new DoubleNode { Split = v, Feature = Flagged(forest, i), True = forest.TrueChild[i], False = forest.FalseChild[i] }).ToArray();
+        public Lanes<double>? Doubles { get; } = forest.Modes.All(m => m == BranchMode.Leq) ? new Lanes<double>(forest) : null;
 
         public FlatNode[] General { get; } = Enumerable.Range(0, forest.Features.Length).Select(i => new FlatNode
         {
@@ -71,8 +47,6 @@ internal sealed partial class TreeForest
             Mode = forest.Modes[i],
             MissingTrue = forest.MissingGoesTrue[i],
         }).ToArray();
-
-        private static int Flagged(TreeForest f, int i) => f.MissingGoesTrue[i] ? f.Features[i] | int.MinValue : f.Features[i];
     }
 
     private Layout Nodes => _layout ??= new Layout(this);
@@ -121,14 +95,14 @@ internal sealed partial class TreeForest
         Layout layout = Nodes;
         switch (data)
         {
-            case float[] f when layout.Floats is { } nodes:
-                ScoreRows(new FloatWalk(nodes, f), from, to, columns, scores, touched, cancellationToken);
+            case float[] f when layout.Floats is { } lanes:
+                ScoreLanes(lanes, f, from, to, columns, scores, touched, cancellationToken);
                 break;
-            case float[] f when layout.LessOrEqual:
-                ScoreRows(new DoubleWalk<float>(layout.Doubles, f), from, to, columns, scores, touched, cancellationToken);
+            case float[] f when layout.Doubles is { } lanes:
+                ScoreLanes(lanes, f, from, to, columns, scores, touched, cancellationToken);
                 break;
-            case double[] d when layout.LessOrEqual:
-                ScoreRows(new DoubleWalk<double>(layout.Doubles, d), from, to, columns, scores, touched, cancellationToken);
+            case double[] d when layout.Doubles is { } lanes:
+                ScoreLanes(lanes, d, from, to, columns, scores, touched, cancellationToken);
                 break;
             case float[] f:
                 ScoreRows(new GeneralWalk<float>(this, layout.General, f), from, to, columns, scores, touched, cancellationToken);
@@ -159,59 +133,11 @@ internal sealed partial class TreeForest
         int Leaf(int root, int offset);
     }
 
-    private readonly struct FloatWalk(FloatNode[] nodes, float[] x) : ITreeWalk
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Leaf(int root, int offset) => Walk(nodes, root, x, offset);
-    }
-
-    private readonly struct DoubleWalk<T>(DoubleNode[] nodes, T[] x) : ITreeWalk
-        where T : unmanaged, INumberBase<T>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Leaf(int root, int offset) => Walk(nodes, root, x, offset);
-    }
-
     private readonly struct GeneralWalk<T>(TreeForest forest, FlatNode[] nodes, T[] x) : ITreeWalk
         where T : unmanaged, INumberBase<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Leaf(int root, int offset) => forest.WalkAny(nodes, root, x, offset);
-    }
-
-    // BRANCH_LEQ: true when x ≤ split, or when x is missing and the node sends missing values that way.
-    // The comparison and the missing test combine without a branch. (Selecting the child with a mask instead of the
-    // conditional was measured slower here: the predictor learns repeated rows' paths.)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Walk(FloatNode[] nodes, int node, float[] x, int offset)
-    {
-        do
-        {
-            ref FloatNode n = ref nodes[node];
-            float v = x[offset + (n.Feature & int.MaxValue)];
-            bool goTrue = (v <= n.Split) | (float.IsNaN(v) & (n.Feature < 0));
-            node = goTrue ? n.True : n.False;
-        }
-        while (node >= 0);
-
-        return ~node;
-    }
-
-    // The same over double splits; float input widens exactly, so the comparison is the one a double input would make.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Walk<T>(DoubleNode[] nodes, int node, T[] x, int offset)
-        where T : unmanaged, INumberBase<T>
-    {
-        do
-        {
-            ref DoubleNode n = ref nodes[node];
-            double v = double.CreateTruncating(x[offset + (n.Feature & int.MaxValue)]);
-            bool goTrue = (v <= n.Split) | (double.IsNaN(v) & (n.Feature < 0));
-            node = goTrue ? n.True : n.False;
-        }
-        while (node >= 0);
-
-        return ~node;
     }
 
     private int WalkAny<T>(FlatNode[] nodes, int node, T[] x, int offset)

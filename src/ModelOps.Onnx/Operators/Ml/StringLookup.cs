@@ -1,0 +1,42 @@
+namespace ModelOps.Onnx.Operators.Ml;
+
+/// <summary>
+/// Category strings to their index, built once per node: a handful of categories (the usual case in tabular
+/// pipelines) is compared in order, ordinally — cheaper than hashing each value — and more go through a dictionary.
+/// </summary>
+internal sealed class StringLookup
+{
+    private const int FewKeys = 8;
+
+    private readonly string[]? _few;
+    private readonly int[]? _fewIndex;
+    private readonly Dictionary<string, int> _map;
+
+    /// <param name="map">Each distinct key and the index it stands for.</param>
+    public StringLookup(Dictionary<string, int> map)
+    {
+        _map = map;
+        if (map.Count <= FewKeys)
+        {
+            _few = map.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray();
+            _fewIndex = map.OrderBy(kv => kv.Value).Select(kv => kv.Value).ToArray();
+        }
+    }
+
+    /// <summary>The index of <paramref name="value"/>, or −1 when it is no key.</summary>
+    public int Find(string? value)
+    {
+        if (value is null) return -1;
+        if (_few is { } few)
+        {
+            for (int k = 0; k < few.Length; k++)
+            {
+                if (string.Equals(few[k], value, StringComparison.Ordinal)) return _fewIndex![k];
+            }
+
+            return -1;
+        }
+
+        return _map.TryGetValue(value, out int index) ? index : -1;
+    }
+}
