@@ -18,7 +18,11 @@ int[] concurrencies = [1, 16, 64];
 string appFolder = typeof(LoadRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestAppFolder").Value!;
 string work = Directory.CreateTempSubdirectory("lfh-bench-").FullName;
 var values = new JsonObject { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" };
-foreach (string function in new[] { "Echo", "Admin", "Upload", "Stream", "StartupTimer", "MonitoredTimer", "QueueText", "QueuePoco", "QueueSdk", "QueueFanOut", "QueueReturn", "BlobCopy", "BlobWatch" })
+foreach (string function in new[]
+{
+    "Echo", "Admin", "Upload", "Stream", "StartupTimer", "MonitoredTimer", "QueueText", "QueuePoco", "QueueSdk", "QueueFanOut", "QueueReturn", "BlobCopy", "BlobWatch",
+    "Greeting", "SayHello", "FanOutSum", "Square", "Approval", "Note", "Parent", "Child", "Retrying", "Flaky", "Countdown", "Survivor", "Stubborn", "StartDurable",
+})
 {
     values[$"AzureWebJobs.{function}.Disabled"] = "true";
 }
