@@ -22,8 +22,7 @@ internal sealed class TestApp : IAsyncDisposable
     [
         "Echo", "Admin", "Open", "Upload", "Stream", "StartupTimer", "MonitoredTimer",
         "QueueText", "QueuePoco", "QueueSdk", "QueueFanOut", "QueueReturn", "BlobCopy", "BlobWatch",
-        "Greeting", "SayHello", "FanOutSum", "Square", "Approval", "Note", "Parent", "Child", "Retrying", "Flaky",
-        "Countdown", "Survivor", "Stubborn", "StartDurable",
+        .. DurableApp.DurableFunctions,
     ];
 
     private static readonly string[] NamedSettings =
