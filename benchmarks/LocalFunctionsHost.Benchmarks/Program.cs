@@ -12,13 +12,20 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   direct: as a host without a front door would: the InvocationRequest over the same gRPC channel and the
 //           request straight to the worker's Kestrel with x-ms-invocation-id.
 // Both in one run, loopback, bounded: REQUESTS per target and concurrency (default 3000).
+// `raise-event [ROUNDS]` measures the Durable path instead (RaiseEventLatency).
+string appFolder = typeof(LoadRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestAppFolder").Value!;
+if (args is ["raise-event", ..])
+{
+    await RaiseEventLatency.RunAsync(appFolder, args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r > 0 ? r : 20);
+    return;
+}
+
 int requests = args.Length > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 3000;
 int[] concurrencies = [1, 16, 64];
 
-string appFolder = typeof(LoadRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestAppFolder").Value!;
 string work = Directory.CreateTempSubdirectory("lfh-bench-").FullName;
 var values = new JsonObject { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" };
-foreach (string function in new[] { "Echo", "Admin", "Upload", "Stream", "StartupTimer", "MonitoredTimer", "QueueText", "QueuePoco", "QueueSdk", "QueueFanOut", "QueueReturn", "BlobCopy", "BlobWatch" })
+foreach (string function in TestAppFunctions.All.Except(["Open"]))
 {
     values[$"AzureWebJobs.{function}.Disabled"] = "true";
 }
@@ -88,3 +95,4 @@ if (responses.Any(r => r.Result.Status != StatusResult.Types.Status.Success))
 }
 
 Directory.Delete(work, recursive: true);
+

@@ -38,4 +38,22 @@ internal static class Recorder
 
         return metadata;
     }
+
+    /// <summary>How many records the function has written with this <c>key</c> so far.</summary>
+    public static int Count(string function, string key)
+    {
+        string? file = Environment.GetEnvironmentVariable("RECORD_FILE");
+        if (string.IsNullOrEmpty(file))
+        {
+            return 0;
+        }
+
+        lock (Gate)
+        {
+            return File.ReadAllLines(file).Count(line => line.Length > 0
+                && JsonNode.Parse(line) is JsonObject record
+                && (string?)record["function"] == function
+                && (string?)record["key"] == key);
+        }
+    }
 }

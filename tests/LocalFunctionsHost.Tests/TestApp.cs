@@ -22,6 +22,7 @@ internal sealed class TestApp : IAsyncDisposable
     [
         "Echo", "Admin", "Open", "Upload", "Stream", "StartupTimer", "MonitoredTimer",
         "QueueText", "QueuePoco", "QueueSdk", "QueueFanOut", "QueueReturn", "BlobCopy", "BlobWatch",
+        .. DurableApp.DurableFunctions,
     ];
 
     private static readonly string[] NamedSettings =

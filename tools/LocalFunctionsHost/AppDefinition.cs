@@ -177,4 +177,5 @@ internal sealed record AppDefinition(
 /// <summary>Source-generated JSON for the host's own documents.</summary>
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;

@@ -1,10 +1,12 @@
+using LocalFunctionsHost.Durable;
 using Microsoft.Extensions.Logging;
 
 namespace LocalFunctionsHost;
 
 /// <summary>
 /// One function app under the local host: its worker, its HTTP front door, and a runner for each timer,
-/// queue and blob trigger. Functions switched off with the <c>AzureWebJobs.NAME.Disabled</c> setting get none.
+/// queue and blob trigger, and, when it has durable functions, its task hub. Functions switched off with the
+/// <c>AzureWebJobs.NAME.Disabled</c> setting get none.
 /// </summary>
 internal sealed class FunctionAppHost : IAsyncDisposable
 {
@@ -17,6 +19,7 @@ internal sealed class FunctionAppHost : IAsyncDisposable
     private readonly List<Task> _triggers = [];
     private WorkerProcess? _worker;
     private HttpFrontDoor? _frontDoor;
+    private DurableTaskHub? _taskHub;
 
     public FunctionAppHost(AppDefinition app, LocalSettings settings, ILogger logger, TimeProvider clock, bool verbose)
     {
@@ -41,6 +44,9 @@ internal sealed class FunctionAppHost : IAsyncDisposable
 
     public WorkerProcess Worker => _worker ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The app's task hub, when it has durable functions.</summary>
+    public DurableTaskHub? TaskHub => _taskHub;
+
     public async Task StartAsync(int port, CancellationToken cancellationToken)
     {
         _worker = new WorkerProcess(_app, _settings, _logger);
@@ -61,9 +67,19 @@ internal sealed class FunctionAppHost : IAsyncDisposable
 
         Functions = functions;
         var outputs = new OutputBindings(_settings, _app.Queues);
-        var invoker = new FunctionInvoker(_worker, new InputBindings(_settings), outputs, _logger, _app.FunctionTimeout);
-        _frontDoor = new HttpFrontDoor(_app, new FunctionKeys(_settings), Functions, _worker, MaxRequestBodyBytes(_settings), _logger, _verbose);
+        string systemKey = DurableWebhooks.SystemKey(_settings);
+        var inputs = new InputBindings(_settings, () => _taskHub!.ClientBinding(new Uri($"http://127.0.0.1:{Port}/"), systemKey));
+        var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout);
+        var keys = new FunctionKeys(_settings);
+        _frontDoor = new HttpFrontDoor(_app, keys, Functions, _worker, inputs, MaxRequestBodyBytes(_settings), _logger, _verbose);
         await _frontDoor.StartAsync(port, cancellationToken);
+        if (WorkerDispatch.IsDurable(Functions))
+        {
+            var dispatch = new WorkerDispatch(Functions, invoker, _logger, _stopping.Token);
+            _taskHub = new DurableTaskHub(TaskHubSettings.Load(_app.Root, _settings), _settings.StorageConnectionString, $"{Environment.MachineName}-{HostId}", dispatch, _logger);
+            await _taskHub.StartAsync(cancellationToken);
+            _frontDoor.DurableWebhooks = new DurableWebhooks(_taskHub, keys, systemKey, _logger);
+        }
 
         var monitor = new ScheduleMonitor(_settings.StorageConnectionString, HostId);
         var timers = new List<TimerTrigger>();
@@ -85,6 +101,9 @@ internal sealed class FunctionAppHost : IAsyncDisposable
                     _triggers.Add(Task.Run(() => Guard(function.Name, blobs.RunAsync), CancellationToken.None));
                     break;
                 case "httptrigger":
+                    break;
+                case "orchestrationtrigger" or "activitytrigger":
+                    // Dispatched by the task hub.
                     break;
                 default:
                     Log.TriggerNotSupported(_logger, function.Name, function.Trigger.Type);
@@ -142,6 +161,11 @@ internal sealed class FunctionAppHost : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_triggers);
+        if (_taskHub is not null)
+        {
+            await _taskHub.DisposeAsync();
+        }
+
         if (_frontDoor is not null)
         {
             await _frontDoor.DisposeAsync();

@@ -8,8 +8,19 @@ namespace LocalFunctionsHost;
 /// <summary>What a successful invocation returned: outputs by binding name and the <c>$return</c> value.</summary>
 internal sealed record InvocationResult(string InvocationId, IReadOnlyDictionary<string, TypedData> Outputs, TypedData? ReturnValue);
 
-/// <summary>The function ran and failed (the worker's exception message), or did not finish in time.</summary>
-internal sealed class InvocationFailedException(string message) : Exception(message);
+/// <summary>
+/// The function ran and failed (the worker's exception message and, when it sent one, its exception), or did
+/// not finish in time, or the worker was lost; <see cref="Aborted"/> tells the last two apart from a failure of
+/// the function itself, which is what Durable needs to retry a work item instead of failing it.
+/// </summary>
+internal sealed class InvocationFailedException(string message, RpcException? failure = null, bool aborted = false) : Exception(message)
+{
+    /// <summary>What the worker said about the function's exception, when the function itself failed.</summary>
+    public RpcException? Failure { get; } = failure;
+
+    /// <summary>The invocation did not complete (timeout, worker gone): the function may not have run to its end.</summary>
+    public bool Aborted { get; } = aborted;
+}
 
 /// <summary>
 /// Sends InvocationRequests for timer, queue and blob triggers (HTTP goes through the front door): adds the
@@ -52,19 +63,19 @@ internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Log.Failed(logger, function.Name, request.InvocationId, $"timed out after {timeout}");
-            throw new InvocationFailedException($"'{function.Name}' did not finish within the function timeout ({timeout}).");
+            throw new InvocationFailedException($"'{function.Name}' did not finish within the function timeout ({timeout}).", aborted: true);
         }
         catch (WorkerUnavailableException e)
         {
             Log.Failed(logger, function.Name, request.InvocationId, e.Message);
-            throw new InvocationFailedException(e.Message);
+            throw new InvocationFailedException(e.Message, aborted: true);
         }
 
         if (response.Result?.Status != StatusResult.Types.Status.Success)
         {
             string message = response.Result?.Exception?.Message ?? "the worker reported a failure";
             Log.Failed(logger, function.Name, request.InvocationId, message);
-            throw new InvocationFailedException(message);
+            throw new InvocationFailedException(message, response.Result?.Exception);
         }
 
         var result = new InvocationResult(
@@ -84,7 +95,7 @@ internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new InvocationFailedException("The worker is not running.");
+                throw new InvocationFailedException("The worker is not running.", aborted: true);
             }
 
             await Task.Delay(50, cancellationToken);

@@ -19,9 +19,10 @@ namespace LocalFunctionsHost;
 /// as an <c>RpcHttp</c> without body, route values, query and headers as trigger metadata) while the request
 /// itself, streamed, goes to the worker's own Kestrel with <c>x-ms-invocation-id</c> and the worker writes the
 /// answer. A worker that is down gets a 503 problem. <c>GET /admin/host/status</c> (master key) says whether
-/// the worker is up.
+/// the worker is up. Input bindings (blobs, the durable client) are added as for other triggers, and
+/// <c>/runtime/webhooks/durabletask/…</c> goes to the Durable management endpoints when the app has a task hub.
 /// </summary>
-internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadOnlyList<FunctionDefinition> functions, WorkerProcess worker, long maxRequestBodyBytes, ILogger logger, bool verbose) : IAsyncDisposable
+internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadOnlyList<FunctionDefinition> functions, WorkerProcess worker, InputBindings inputs, long maxRequestBodyBytes, ILogger logger, bool verbose) : IAsyncDisposable
 {
     /// <summary>
     /// The Functions host's request body limit when <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> is not set: 100 MB
@@ -50,6 +51,9 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
     private IHttpForwarder? _forwarder;
 
     public int Port { get; private set; }
+
+    /// <summary>The Durable management endpoints, once the app's task hub runs.</summary>
+    public Durable.DurableWebhooks? DurableWebhooks { get; set; }
 
     public IEnumerable<string> RouteDescriptions => _routes.Select(r =>
         $"{string.Join(',', r.Methods ?? ["*"]).ToUpperInvariant()} /{Prefix}{r.Route.Text.Trim('/')} ({r.Function.Name}, {AuthLevel(r.Trigger)})");
@@ -83,6 +87,14 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
         if (path.Equals("/admin/host/status", StringComparison.OrdinalIgnoreCase))
         {
             await StatusAsync(context);
+            return;
+        }
+
+        if (Durable.DurableWebhooks.Handles(context.Request.Path))
+        {
+            await (DurableWebhooks is { } webhooks
+                ? webhooks.HandleAsync(context)
+                : Problems.WriteAsync(context, 404, "Not found", "This app has no Durable task hub (no orchestrator, activity or durable client functions)."));
             return;
         }
 
@@ -190,6 +202,7 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
 
         request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
         request.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
+        await inputs.AddAsync(function, request, routeValues, context.RequestAborted);
 
         using var invocation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         invocation.CancelAfter(app.FunctionTimeout);

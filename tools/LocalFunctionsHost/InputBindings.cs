@@ -9,14 +9,21 @@ namespace LocalFunctionsHost;
 /// Adds a function's blob input bindings to an InvocationRequest: for SDK-type and deferred parameters
 /// (<c>supportsDeferredBinding</c>) model binding data the worker resolves itself
 /// (<c>{"Connection","ContainerName","BlobName"}</c>, source <c>AzureStorageBlobs</c>), otherwise the blob's
-/// content (text for <c>dataType: String</c>, else bytes; nothing when it does not exist).
+/// content (text for <c>dataType: String</c>, else bytes; nothing when it does not exist). A
+/// <c>durableClient</c> binding gets the task hub's client JSON (<paramref name="durableClient"/>).
 /// </summary>
-internal sealed class InputBindings(LocalSettings settings)
+internal sealed class InputBindings(LocalSettings settings, Func<string>? durableClient = null)
 {
     public const string BlobSource = "AzureStorageBlobs";
 
     public async Task AddAsync(FunctionDefinition function, InvocationRequest request, IReadOnlyDictionary<string, string> bindingValues, CancellationToken cancellationToken)
     {
+        foreach (BindingDefinition binding in function.Inputs.Where(b => string.Equals(b.Type, "durableClient", StringComparison.OrdinalIgnoreCase)))
+        {
+            string payload = durableClient?.Invoke() ?? throw new InvalidDataException($"Function '{function.Name}' has a durable client binding but the app has no task hub.");
+            request.InputData.Add(new ParameterBinding { Name = binding.Name, Data = new TypedData { String = payload } });
+        }
+
         foreach (BindingDefinition binding in function.Inputs.Where(b => string.Equals(b.Type, "blob", StringComparison.OrdinalIgnoreCase)))
         {
             (string container, string name) = OutputBindings.BlobPath(binding, bindingValues);

@@ -55,4 +55,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Error, Message = "'{Function}' is not run: {Reason}")]
     public static partial void FunctionError(ILogger logger, string function, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Task hub '{HubName}' started; durable client endpoint {RpcBaseUrl}")]
+    public static partial void TaskHubStarted(ILogger logger, string hubName, string rpcBaseUrl);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "'{Function}' for orchestration {InstanceId} did not complete ({Reason}); the work item is handed out again")]
+    public static partial void DurableWorkItemAborted(ILogger logger, string function, string instanceId, string reason);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "{Method} {Path}: {Status}")]
+    public static partial void DurableWebhook(ILogger logger, string method, string path, int status);
 }
