@@ -16,5 +16,6 @@ internal static class CliCommands
         yield return ExplainCommand.Create();
         yield return DriftCommand.Create();
         yield return ReportCommand.Create();
+        yield return PromoteCommands.Create();
     }
 }
