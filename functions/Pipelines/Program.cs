@@ -5,6 +5,7 @@ using ModelOps.Hosting;
 using ModelOps.Hosting.Registry;
 using ModelOps.Pipelines;
 using ModelOps.Pipelines.Monitoring;
+using ModelOps.Pipelines.Promotion;
 using ModelOps.Registry;
 using ModelOps.Scoring.Engines;
 
@@ -15,5 +16,6 @@ builder.Services.AddModelRegistry(builder.Configuration);
 builder.Services.AddSingleton<IModelArtifactValidator>(sp => new CrossCheckedArtifactValidator(sp.GetRequiredService<RegistryOptions>(), new EngineSelector()));
 builder.Services.AddJsonContext(RegistryApiJsonContext.Default);
 builder.Services.AddJsonContext(RegistryJsonContext.Default);
+builder.Services.AddPromotion(builder.Configuration);
 builder.Services.AddMonitoring(builder.Configuration);
 builder.Build().Run();

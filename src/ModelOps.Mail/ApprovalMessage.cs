@@ -20,10 +20,16 @@ public static class ApprovalMessage
     public static MimeMessage Create(ApprovalMail mail, MailboxAddress from)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var message = new MimeMessage { Subject = Subject(mail) };
+        return Message(Subject(mail), from, mail.Approver, Text(mail), Html(mail));
+    }
+
+    /// <summary>A message of both parts from <paramref name="from"/> to <paramref name="to"/> (every e-mail the flow sends).</summary>
+    internal static MimeMessage Message(string subject, MailboxAddress from, string to, string text, string html)
+    {
+        var message = new MimeMessage { Subject = subject };
         message.From.Add(from);
-        message.To.Add(MailboxAddress.Parse(mail.Approver));
-        message.Body = new BodyBuilder { TextBody = Text(mail), HtmlBody = Html(mail) }.ToMessageBody();
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return message;
     }
 

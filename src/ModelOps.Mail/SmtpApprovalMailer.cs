@@ -33,6 +33,18 @@ public sealed partial class SmtpApprovalMailer : IApprovalMailer
     {
         ArgumentNullException.ThrowIfNull(mail);
         using MimeMessage message = ApprovalMessage.Create(mail, _from);
+        await DeliverAsync(message, mail.Request, cancellationToken);
+    }
+
+    public async Task SendNoticeAsync(PromotionNotice notice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        using MimeMessage message = PromotionNoticeMessage.Create(notice, _from);
+        await DeliverAsync(message, notice.Request, cancellationToken);
+    }
+
+    private async Task DeliverAsync(MimeMessage message, PromotionRequest request, CancellationToken cancellationToken)
+    {
         using var client = new SmtpClient { Timeout = (int)_options.Timeout.TotalMilliseconds };
         SecureSocketOptions security = _options.TlsMode switch
         {
@@ -53,19 +65,19 @@ public sealed partial class SmtpApprovalMailer : IApprovalMailer
         }
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException or AuthenticationException)
         {
-            Log.SendFailed(_logger, mail.Request.Id, _options.Host, _options.Port, e.GetType().Name);
+            Log.SendFailed(_logger, request.Id, _options.Host, _options.Port, e.GetType().Name);
             throw;
         }
 
-        Log.Sent(_logger, mail.Request.Id, mail.Request.Model, mail.Request.CandidateVersion);
+        Log.Sent(_logger, request.Id, request.Model, request.CandidateVersion);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Sent the approval e-mail for promotion request {RequestId} ({Model} version {Version}).")]
+        [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Sent an e-mail about promotion request {RequestId} ({Model} version {Version}).")]
         public static partial void Sent(ILogger logger, string requestId, string model, int version);
 
-        [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Sending the approval e-mail for promotion request {RequestId} through {Host}:{Port} failed ({Error}); it will be retried.")]
+        [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Sending an e-mail about promotion request {RequestId} through {Host}:{Port} failed ({Error}); it will be retried.")]
         public static partial void SendFailed(ILogger logger, string requestId, string host, int port, string error);
     }
 }

@@ -73,6 +73,27 @@ public sealed record ModelReport(
             at);
     }
 
+    /// <summary>
+    /// The report of a promotion request: both sides evaluated on the same labelled rows (so the curves are there), the
+    /// gate results, DeLong's comparison and the fairness table, and the request itself.
+    /// </summary>
+    public static ModelReport FromPromotion(PromotionRecord record, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        PromotionRequest request = record.Request;
+        return new ModelReport(
+            request.Model,
+            new ReportedModel("Challenger", request.CandidateVersion, record.ChallengerEvaluation, Flatten(record.ChallengerEvaluation)),
+            record.ChampionVersion is { } champion ? new ReportedModel("Champion", champion, record.ChampionEvaluation, Flatten(record.ChampionEvaluation)) : null,
+            [],
+            record.Gates.Fairness,
+            null,
+            record.Gates.Results,
+            record.Gates.Comparison,
+            request,
+            at);
+    }
+
     /// <summary>The metrics of an evaluation by the names the registry files them under.</summary>
     public static IReadOnlyDictionary<string, double> Flatten(BinaryClassificationReport? report) =>
         report is null

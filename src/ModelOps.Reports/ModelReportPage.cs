@@ -65,7 +65,7 @@ public static class ModelReportPage
         html.Append(CultureInfo.InvariantCulture, $"<h2>Confirm: {E(verb)}</h2><form method=\"post\" action=\"{E(form.Action.AbsoluteUri)}\">");
         html.Append(CultureInfo.InvariantCulture, $"<p>You, {E(form.Approver)}, are about to <b>{E(verb)}</b> version {report.Challenger.Version} of {E(report.Model)}. Nothing is decided until you submit. The link expires {form.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC and works once.</p>");
         html.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"{TokenField}\" value=\"{E(form.Token)}\"><input type=\"hidden\" name=\"{DecisionField}\" value=\"{E(verb)}\">");
-        html.Append(CultureInfo.InvariantCulture, $"<p><label for=\"comment\">Comment (required)</label><br><textarea id=\"comment\" name=\"{CommentField}\" required minlength=\"3\" maxlength=\"2000\"></textarea></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p><label for=\"comment\">Comment (required)</label><br><textarea id=\"comment\" name=\"{CommentField}\" required minlength=\"3\" maxlength=\"500\"></textarea></p>");
         html.Append(CultureInfo.InvariantCulture, $"<button type=\"submit\" class=\"{E(verb)}\">{(form.Decision == ApprovalDecision.Approve ? "Approve" : "Reject")}</button></form>");
     }
 

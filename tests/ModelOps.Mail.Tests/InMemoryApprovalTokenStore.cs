@@ -19,4 +19,6 @@ internal sealed class InMemoryApprovalTokenStore : IApprovalTokenStore
 
     public Task<bool> TryConsumeAsync(ApprovalTokenRecord consumed, string etag, RecordedDecision decision, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The mail tests never decide.");
+
+    public Task ResetAsync(string requestId, CancellationToken cancellationToken) => throw new NotSupportedException("The mail tests never reset.");
 }

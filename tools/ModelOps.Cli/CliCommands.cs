@@ -17,6 +17,7 @@ internal static class CliCommands
         yield return ExplainCommand.Create();
         yield return DriftCommand.Create();
         yield return ReportCommand.Create();
+        yield return PromoteCommands.Create();
         yield return MonitorCommand.Create();
     }
 }

@@ -22,6 +22,9 @@ public sealed record ApprovalMail(
 public interface IApprovalMailer
 {
     Task SendAsync(ApprovalMail mail, CancellationToken cancellationToken);
+
+    /// <summary>Tells <see cref="PromotionNotice.To"/> how a request ended (at least once, like approval e-mails).</summary>
+    Task SendNoticeAsync(PromotionNotice notice, CancellationToken cancellationToken);
 }
 
 /// <summary>Where approvers' links point (section <c>Approvals</c>: <c>Approvals__BaseUrl</c>, e.g. the Pipelines app's <c>https://…/api/</c>).</summary>

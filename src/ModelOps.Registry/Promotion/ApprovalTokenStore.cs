@@ -51,4 +51,10 @@ public interface IApprovalTokenStore
     /// records <paramref name="decision"/> if the request has none. False (and nothing written) when either lost.
     /// </summary>
     Task<bool> TryConsumeAsync(ApprovalTokenRecord consumed, string etag, RecordedDecision decision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes every token and the decision of <paramref name="requestId"/>: a new request for the same model and version
+    /// (same id) starts clean, and the links of the old one stop working.
+    /// </summary>
+    Task ResetAsync(string requestId, CancellationToken cancellationToken);
 }

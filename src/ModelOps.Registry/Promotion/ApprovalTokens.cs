@@ -92,9 +92,16 @@ public sealed class ApprovalTokens
 
     /// <summary>
     /// Issues a token for <paramref name="approver"/> on <paramref name="request"/>; <see cref="FourEyesViolationException"/>
-    /// when the approver is the requester or not on <paramref name="approvers"/>.
+    /// when the approver is the requester or not on <paramref name="approvers"/>. It expires after the configured lifetime.
     /// </summary>
-    public async Task<IssuedApprovalToken> IssueAsync(PromotionRequest request, string approver, IReadOnlyList<string> approvers, CancellationToken cancellationToken)
+    public Task<IssuedApprovalToken> IssueAsync(PromotionRequest request, string approver, IReadOnlyList<string> approvers, CancellationToken cancellationToken) =>
+        IssueAsync(request, approver, approvers, null, cancellationToken);
+
+    /// <summary>
+    /// As the other overload, but the token expires at <paramref name="expiresAt"/> when given: the flow's deadline, so
+    /// no link outlives the wait for its decision.
+    /// </summary>
+    public async Task<IssuedApprovalToken> IssueAsync(PromotionRequest request, string approver, IReadOnlyList<string> approvers, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (FourEyes.Check(request.Requester, approver, approvers) is { } refusal)
@@ -106,7 +113,7 @@ public sealed class ApprovalTokens
         _random.GetBytes(raw);
         string token = System.Buffers.Text.Base64Url.EncodeToString(raw);
         DateTimeOffset now = _clock.GetUtcNow();
-        var record = new ApprovalTokenRecord(request.Id, Convert.ToHexStringLower(SHA256.HashData(raw)), approver, now, now + _options.TokenLifetime);
+        var record = new ApprovalTokenRecord(request.Id, Convert.ToHexStringLower(SHA256.HashData(raw)), approver, now, expiresAt ?? now + _options.TokenLifetime);
         await _store.AddAsync(record, cancellationToken);
         return new IssuedApprovalToken(token, record);
     }

@@ -19,4 +19,10 @@ namespace ModelOps.Registry.Promotion;
 [JsonSerializable(typeof(ApprovalTokenRecord))]
 [JsonSerializable(typeof(RecordedDecision))]
 [JsonSerializable(typeof(ApprovalMail))]
+[JsonSerializable(typeof(PromotionRecord))]
+[JsonSerializable(typeof(PromotionStart))]
+[JsonSerializable(typeof(GateOutcome))]
+[JsonSerializable(typeof(ApprovalAsk))]
+[JsonSerializable(typeof(PromotionOutcome))]
+[JsonSerializable(typeof(PromotedAlias))]
 public sealed partial class PromotionJsonContext : JsonSerializerContext;

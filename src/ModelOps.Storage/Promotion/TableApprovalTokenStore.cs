@@ -86,6 +86,23 @@ public sealed class TableApprovalTokenStore(TableClient table) : IApprovalTokenS
         }
     }
 
+    public async Task ResetAsync(string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestId);
+        TableClient client = await TableAsync(cancellationToken);
+        var rows = new List<TableTransactionAction>();
+        await foreach (TableEntity row in client.QueryAsync<TableEntity>(e => e.PartitionKey == requestId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
+        }
+
+        // One partition: deletes go in transactions of at most 100 entities.
+        foreach (TableTransactionAction[] batch in rows.Chunk(100))
+        {
+            await client.SubmitTransactionAsync(batch, cancellationToken);
+        }
+    }
+
     private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
     {
         if (!_tableReady)

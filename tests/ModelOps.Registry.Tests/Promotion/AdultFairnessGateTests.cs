@@ -37,23 +37,5 @@ public sealed class AdultFairnessGateTests(ITestOutputHelper output)
         report.Results.Where(r => r.Gate != GateNames.Fairness).Should().OnlyContain(r => r.Passed, "only fairness stands in the way");
     }
 
-    private static PipelineSpec Spec(bool withSex) => PipelineSpecJson.Parse($$"""
-        {
-          "name": "adult-income",
-          "task": "binary_classification",
-          "target": { "column": "income", "positive": ">50K" },
-          "inputs": [
-            {{(withSex ? """{ "name": "sex", "type": "categorical" },""" : string.Empty)}}
-            { "name": "age", "type": "numeric" },
-            { "name": "education-num", "type": "numeric" },
-            { "name": "hours-per-week", "type": "numeric" },
-            { "name": "marital-status", "type": "categorical" }
-          ],
-          "transforms": [
-            { "step": "standardize", "columns": ["age", "education-num", "hours-per-week"] },
-            { "step": "one_hot", "columns": [{{(withSex ? "\"sex\", " : string.Empty)}}"marital-status"], "unknown": "ignore" }
-          ],
-          "estimator": { "type": "glm", "c": 1.0, "l1_ratio": 0.0 }
-        }
-        """);
+    private static PipelineSpec Spec(bool withSex) => PipelineSpecJson.Parse(AdultIncomeSpec.Json(withSex));
 }

@@ -1,0 +1,68 @@
+using System.Globalization;
+using ModelOps.Learning.Data;
+using ModelOps.Learning.Pipelines;
+using ModelOps.Registry;
+using ModelOps.Testing;
+
+namespace ModelOps.Promotion.Tests;
+
+/// <summary>Real models to promote: churn pipelines on the synthetic demo data, and UCI Adult pipelines with and without <c>sex</c>.</summary>
+internal static class PromotionModels
+{
+    private static readonly Lazy<ModelPair> ChurnPair = new(TrainChurn);
+    private static readonly Lazy<ModelPair> AdultPair = new(TrainAdult);
+
+    /// <summary>Champion and challenger artifacts with held-out metrics, and labelled rows (CSV) to compare them on.</summary>
+    public sealed record ModelPair(byte[] Champion, IReadOnlyDictionary<string, double> ChampionMetrics, byte[] Challenger, IReadOnlyDictionary<string, double> ChallengerMetrics, string LabelledCsv);
+
+    /// <summary>Churn: the champion learned from few rows, the challenger from many; both compared on fresh rows.</summary>
+    public static ModelPair Churn => ChurnPair.Value;
+
+    /// <summary>Adult: the champion without <c>sex</c>, the challenger with it (the fairness gate refuses it).</summary>
+    public static ModelPair Adult => AdultPair.Value;
+
+    private static ModelPair TrainChurn()
+    {
+        Dataset train = Read(Csv(SyntheticChurn.Generate(3000, seed: 11)));
+        string labelled = Csv(SyntheticChurn.Generate(1500, seed: 12));
+        (PipelineSpec spec, _) = SpecInference.FromData(train, "churn", "Yes", EstimatorType.Glm, exclude: ["customer_id"], name: "churn");
+        return Pair(spec, spec, train.Slice(0, 300), train, Read(labelled), labelled);
+    }
+
+    private static ModelPair TrainAdult()
+    {
+        string folder = Path.Combine(RepositoryLayout.SharedData, "datasets", "adult");
+        Dataset train = CsvDatasetReader.Read(Path.Combine(folder, "adult_train.csv")).Slice(0, 10_000);
+        string[] lines = File.ReadLines(Path.Combine(folder, "adult_test.csv")).Take(3001).ToArray();
+        string labelled = string.Join('\n', lines) + "\n";
+        return Pair(AdultSpec(withSex: false), AdultSpec(withSex: true), train, train, Read(labelled), labelled);
+    }
+
+    private static ModelPair Pair(PipelineSpec championSpec, PipelineSpec challengerSpec, Dataset championRows, Dataset challengerRows, Dataset test, string labelled)
+    {
+        FittedPipeline champion = PipelineTrainer.Fit(championSpec, championRows).Pipeline;
+        FittedPipeline challenger = PipelineTrainer.Fit(challengerSpec, challengerRows).Pipeline;
+        return new ModelPair(PipelineOnnxExporter.Export(champion), Metrics(champion, test), PipelineOnnxExporter.Export(challenger), Metrics(challenger, test), labelled);
+    }
+
+    private static Dictionary<string, double> Metrics(FittedPipeline pipeline, Dataset test)
+    {
+        (Dataset rows, bool[] outcomes) = TrainingReport.Labelled(pipeline, test);
+        return new Dictionary<string, double> { ["auroc"] = Learning.Evaluation.BinaryClassificationReport.Evaluate(pipeline.Predict(rows), outcomes).Auroc };
+    }
+
+    private static Dataset Read(string csv)
+    {
+        using var reader = new StringReader(csv);
+        return CsvDatasetReader.Read(reader);
+    }
+
+    private static string Csv(IEnumerable<ChurnCustomer> customers)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        SyntheticChurn.WriteCsv(writer, customers);
+        return writer.ToString();
+    }
+
+    private static PipelineSpec AdultSpec(bool withSex) => PipelineSpecJson.Parse(AdultIncomeSpec.Json(withSex));
+}
