@@ -11,6 +11,7 @@ internal static class CliCommands
         yield return OnnxCommands.Create();
         yield return DemoDataCommand.Create();
         yield return ModelsCommands.Create();
+        yield return JobsCommands.Create();
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ExplainCommand.Create();
