@@ -26,6 +26,12 @@ if (args.Length > 0 && args[0] == "onnx-vs-ort")
     return EngineVersusOrt.Run(args[1], spec, filter);
 }
 
+// `payload-drift [ROWS] [FOLDER]`: a day of payload logs profiled for drift in one pass (time, memory, I/O floor).
+if (args.Length > 0 && args[0] == "payload-drift")
+{
+    return PayloadDrift.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "drift-profile")
 {
     return DriftProfiling.Run();

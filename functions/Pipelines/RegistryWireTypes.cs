@@ -9,6 +9,9 @@ public sealed record AliasMove(int? Version, string? Reason, bool? Force = null)
 /// <summary>The body of a status change: why.</summary>
 public sealed record StatusChange(string? Reason);
 
+/// <summary>The body of a routing change: weights over aliases, the key field, the shadow alias, and the kill switch.</summary>
+public sealed record RoutingChange(IReadOnlyList<AliasWeight>? Weights, string? KeyField = null, string? ShadowAlias = null, bool? Enabled = null, string? FallbackAlias = null, int? RetryAfterSeconds = null);
+
 /// <summary>A model with its visible versions and its aliases.</summary>
 public sealed record ModelDetails(Model Model, IReadOnlyList<ModelVersion> Versions, IReadOnlyList<AliasPointer> Aliases);
 
@@ -16,4 +19,6 @@ public sealed record ModelDetails(Model Model, IReadOnlyList<ModelVersion> Versi
 [JsonSerializable(typeof(AliasMove))]
 [JsonSerializable(typeof(StatusChange))]
 [JsonSerializable(typeof(ModelDetails))]
+[JsonSerializable(typeof(RoutingChange))]
+[JsonSerializable(typeof(ModelRouting))]
 internal sealed partial class RegistryApiJsonContext : JsonSerializerContext;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ModelOps.Hosting;
 
-namespace ModelOps.Scoring;
+namespace ModelOps.Scoring.Functions;
 
 /// <summary>The anonymous health function, <c>GET /api/health</c>.</summary>
 public sealed class HealthFunction(AppHealth health, TimeProvider clock)

@@ -105,13 +105,24 @@ public sealed partial class ProblemMiddleware(IEnumerable<IProblemMapping> mappi
         return problem;
     }
 
-    /// <summary>Writes <paramref name="problem"/> as the response, with its status and <c>application/problem+json</c>.</summary>
+    /// <summary>The problem extension whose whole seconds also go out as the <c>Retry-After</c> header (a 503 says when to come back).</summary>
+    public const string RetryAfterExtension = "retryAfter";
+
+    /// <summary>
+    /// Writes <paramref name="problem"/> as the response, with its status and <c>application/problem+json</c>
+    /// (and <c>Retry-After</c> when the problem carries <see cref="RetryAfterExtension"/>).
+    /// </summary>
     public static Task WriteAsync(HttpResponse response, ProblemDetails problem, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(problem);
         response.Clear();
         response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (problem.Extensions.TryGetValue(RetryAfterExtension, out object? seconds) && seconds is int retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        }
+
         return response.WriteAsJsonAsync(problem, ProblemJsonContext.Default.ProblemDetails, ProblemMediaType, cancellationToken);
     }
 
@@ -136,10 +147,11 @@ public static class JsonPosition
     }
 }
 
-// The values problem extensions carry: field names, reasons, positions.
+// The values problem extensions carry: field names, reasons, positions, and lists already in JSON (scoring's errors).
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ProblemJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ namespace ModelOps.Scoring;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(ScoreResponse))]
 [JsonSerializable(typeof(FeatureSchema))]
+[JsonSerializable(typeof(ServedSchema))]
 [JsonSerializable(typeof(FieldError[]))]
 [JsonSerializable(typeof(RowOutputs))]
 public sealed partial class ScoringJsonContext : JsonSerializerContext;

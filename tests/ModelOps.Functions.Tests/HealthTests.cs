@@ -25,9 +25,9 @@ public sealed class HealthTests
     }
 
     [Theory]
-    [InlineData("Scoring")]
-    [InlineData("Pipelines")]
-    public void Build_output_is_a_complete_function_app_root(string appFolder)
+    [InlineData("Scoring", "ModelOps.Scoring.Functions.dll")]
+    [InlineData("Pipelines", "ModelOps.Pipelines.dll")]
+    public void Build_output_is_a_complete_function_app_root(string appFolder, string workerAssembly)
     {
         string root = LocalFunctionsHostProcess.BuildOutputOf(appFolder);
 
@@ -39,7 +39,7 @@ public sealed class HealthTests
         host.RootElement.TryGetProperty("customHandler", out _).Should().BeFalse("the apps are standard isolated workers");
         worker.RootElement.GetProperty("description").GetProperty("language").GetString().Should().Be("dotnet-isolated");
         string assembly = worker.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString()!;
-        assembly.Should().Be($"ModelOps.{appFolder}.dll");
+        assembly.Should().Be(workerAssembly);
         File.Exists(Path.Combine(root, assembly)).Should().BeTrue("the worker assembly sits at the app root");
         JsonElement health = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "health");
         health.GetProperty("bindings")[0].GetProperty("type").GetString().Should().Be("httpTrigger");

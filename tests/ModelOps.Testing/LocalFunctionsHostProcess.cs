@@ -255,6 +255,34 @@ public sealed class LocalFunctionsHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the host the way an operator does, with SIGTERM: it tells each worker to terminate (the worker runs its
+    /// hosted services' StopAsync) before it exits. False when it had not exited within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        using (Process signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stops the host and every worker it started, then removes the settings folder.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -17,5 +17,6 @@ internal static class CliCommands
         yield return ExplainCommand.Create();
         yield return DriftCommand.Create();
         yield return ReportCommand.Create();
+        yield return MonitorCommand.Create();
     }
 }

@@ -35,6 +35,8 @@ public static class RegistryServices
             sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value));
         services.AddSingleton<IArtifactStore>(sp => ModelRegistryFactory.CreateArtifactStore(
             sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value));
+        services.AddSingleton<IRoutingStore>(sp => ModelRegistryFactory.CreateRoutingStore(
+            sp.GetRequiredService<StorageConnection>(), sp.GetRequiredService<IOptions<RegistryStorageOptions>>().Value));
         services.AddSingleton<IModelArtifactValidator>(sp => new OnnxArtifactValidator(sp.GetRequiredService<RegistryOptions>()));
         services.AddSingleton(sp => new AuditChain(sp.GetRequiredService<RegistryOptions>().AuditKeyBytes()));
         services.AddSingleton<ModelRegistry>();

@@ -15,6 +15,9 @@ public sealed class PayloadOptions
     /// <summary>The most records in one written batch (default 500).</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>The blob container payload batches go to (default <c>monitoring</c>); blob names start <c>payloads/</c>.</summary>
+    public string Container { get; set; } = "monitoring";
+
     /// <summary>The problems with these settings, empty when valid (for ValidateOnStart).</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -32,6 +35,12 @@ public sealed class PayloadOptions
         if (BatchSize < 1 || BatchSize > Capacity)
         {
             problems.Add("Scoring:Payloads:BatchSize must be between 1 and Capacity.");
+        }
+
+        if (Container is not { Length: >= 3 and <= 63 } c || c[0] == '-' || c[^1] == '-' || c.Contains("--", StringComparison.Ordinal)
+            || !c.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-'))
+        {
+            problems.Add("Scoring:Payloads:Container must be 3-63 lowercase letters, digits and single hyphens.");
         }
 
         return problems;

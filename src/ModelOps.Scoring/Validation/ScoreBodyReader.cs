@@ -89,6 +89,12 @@ public static class ScoreBodyReader
             return new ScoreBody([new BodyRow(single, singleDuplicates)], explain);
         }
 
+        if (rows.Count == 0)
+        {
+            // Nothing would reach validation, and an empty answer would hide the mistake.
+            errors.Add(new FieldError(null, "rows", "is empty; send at least one row."));
+        }
+
         errors.AddRange(single.Keys.Select(k => new FieldError(null, k, "is not a body property; a body with \"rows\" takes only \"rows\" and \"explain\".")));
         return errors.Count > 0 ? throw new ScoringValidationException(errors) : new ScoreBody(rows, explain);
     }

@@ -36,6 +36,14 @@ public static class ModelRegistryFactory
         return new TableRegistryStore(connection.CreateTableServiceClient(configure).GetTableClient(storage.TableName));
     }
 
+    /// <summary>The routing store: rows beside the model's in table <see cref="RegistryStorageOptions.TableName"/>.</summary>
+    public static TableRoutingStore CreateRoutingStore(StorageConnection connection, RegistryStorageOptions storage, Action<TableClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(storage);
+        return new TableRoutingStore(connection.CreateTableServiceClient(configure).GetTableClient(storage.TableName));
+    }
+
     /// <summary>The artifact store: container <see cref="RegistryStorageOptions.ArtifactContainer"/>.</summary>
     public static BlobArtifactStore CreateArtifactStore(StorageConnection connection, RegistryStorageOptions storage)
     {

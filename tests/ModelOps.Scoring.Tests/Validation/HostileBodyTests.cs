@@ -45,6 +45,14 @@ public sealed class HostileBodyTests
         (refused + tooLarge + scored).Should().Be(3000);
     }
 
+    [Fact]
+    public void An_empty_rows_array_is_refused_naming_rows()
+    {
+        Action act = () => ScoreBodyReader.Read("{\"rows\":[],\"explain\":1}"u8, new RequestLimits());
+
+        act.Should().Throw<ScoringValidationException>().Which.Errors.Should().ContainSingle(e => e.Field == "rows" && e.Row == null);
+    }
+
     private static byte[] Body(Random random, int i) => (i % 12) switch
     {
         0 => Encoding.UTF8.GetBytes(new string('[', random.Next(10, 5000))),

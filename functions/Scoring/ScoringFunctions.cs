@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using ModelOps.Scoring.Validation;
+
+namespace ModelOps.Scoring.Functions;
+
+/// <summary>
+/// Scoring over HTTP (<c>authLevel: function</c>): each function reads the route, query and body, calls
+/// <see cref="ScoringService"/> and answers JSON; every error becomes a problem in the problem middleware.
+/// </summary>
+public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limits)
+{
+    /// <summary>The header a caller may send its own request id in; it is echoed on every answer.</summary>
+    public const string RequestIdHeader = "x-request-id";
+
+    /// <summary>The longest request id taken from a caller.</summary>
+    public const int MaxRequestIdLength = 128;
+
+    /// <summary>
+    /// <c>POST /api/models/{model}/score[?alias=A | ?version=N]</c>: the body is one row object or
+    /// <c>{"rows": [...], "explain": k}</c>; without alias or version the model's routing (else <c>champion</c>) decides.
+    /// </summary>
+    [Function("score")]
+    public async Task<IActionResult> Score(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/score")] HttpRequest req, string model, FunctionContext context)
+    {
+        string requestId = RequestIdOf(req);
+        (string? alias, int? version) = Target(req.Query);
+        ReadOnlyMemory<byte> body = await ReadBodyAsync(req, context.CancellationToken);
+        ScoreResponse response = await scoring.ScoreAsync(new ScoreRequest(model, body, requestId, alias, version), context.CancellationToken);
+        return new OkObjectResult(response);
+    }
+
+    /// <summary><c>GET /api/models/{model}/schema[?alias=A | ?version=N]</c>: what the served version takes and returns.</summary>
+    [Function("schema")]
+    public async Task<IActionResult> Schema(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/schema")] HttpRequest req, string model, FunctionContext context)
+    {
+        (string? alias, int? version) = Target(req.Query);
+        return new OkObjectResult(await scoring.GetSchemaAsync(model, alias, version, context.CancellationToken));
+    }
+
+    /// <summary>The caller's request id (printable ASCII, at most <see cref="MaxRequestIdLength"/>), or a new one; echoed even on errors.</summary>
+    private static string RequestIdOf(HttpRequest req)
+    {
+        string given = req.Headers[RequestIdHeader].ToString();
+        string id = given.Length == 0 ? Guid.NewGuid().ToString("N") : given;
+        if (id.Length > MaxRequestIdLength || id.Any(c => c is < '!' or > '~'))
+        {
+            throw new ScoringValidationException([new FieldError(null, RequestIdHeader, $"must be 1 to {MaxRequestIdLength} printable ASCII characters without spaces.")]);
+        }
+
+        // OnStarting survives the problem middleware clearing the response, so a refused request names its id too.
+        req.HttpContext.Response.OnStarting(() =>
+        {
+            req.HttpContext.Response.Headers[RequestIdHeader] = id;
+            return Task.CompletedTask;
+        });
+        return id;
+    }
+
+    private static (string? Alias, int? Version) Target(IQueryCollection query)
+    {
+        string? alias = query["alias"].ToString() is { Length: > 0 } a ? a : null;
+        int? version = null;
+        if (query["version"].ToString() is { Length: > 0 } v)
+        {
+            version = int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
+                ? n
+                : throw new ScoringValidationException([new FieldError(null, "version", "must be a positive whole number.")]);
+        }
+
+        return alias is not null && version is not null
+            ? throw new ScoringValidationException([new FieldError(null, "alias", "and 'version' cannot both be given; name one.")])
+            : (alias, version);
+    }
+
+    /// <summary>Reads the body up to the limit; a declared or actual length beyond it is a 413 without reading the rest.</summary>
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
+    {
+        if (req.ContentLength > limits.MaxBodyBytes)
+        {
+            throw new RequestTooLargeException(req.ContentLength.Value, limits.MaxBodyBytes);
+        }
+
+        using var buffer = new MemoryStream(req.ContentLength is { } length ? (int)length : 4096);
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await req.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limits.MaxBodyBytes)
+            {
+                throw new RequestTooLargeException(buffer.Length + read, limits.MaxBodyBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}
