@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using ModelOps.Hosting;
 using ModelOps.Hosting.Registry;
 using ModelOps.Pipelines;
+using ModelOps.Pipelines.Batch;
 using ModelOps.Pipelines.Monitoring;
 using ModelOps.Pipelines.Promotion;
 using ModelOps.Registry;
@@ -17,5 +18,6 @@ builder.Services.AddSingleton<IModelArtifactValidator>(sp => new CrossCheckedArt
 builder.Services.AddJsonContext(RegistryApiJsonContext.Default);
 builder.Services.AddJsonContext(RegistryJsonContext.Default);
 builder.Services.AddPromotion(builder.Configuration);
+builder.Services.AddBatchScoring(builder.Configuration);
 builder.Services.AddMonitoring(builder.Configuration);
 builder.Build().Run();

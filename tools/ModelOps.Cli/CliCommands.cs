@@ -12,6 +12,7 @@ internal static class CliCommands
         yield return DemoDataCommand.Create();
         yield return ModelsCommands.Create();
         yield return ScoreCommand.Create();
+        yield return JobsCommands.Create();
         yield return TrainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ExplainCommand.Create();
