@@ -33,6 +33,25 @@ param approvalLinkSigningKey string
 @minLength(44)
 param registryAuditKey string
 
+@description('SMTP server for approval e-mails; empty: the Pipelines app starts and refuses promotion requests with a 503.')
+param smtpHost string = ''
+
+@description('SMTP port.')
+param smtpPort string = '587'
+
+@description('SMTP transport security: None, StartTls or SslOnConnect.')
+@allowed([ 'None', 'StartTls', 'SslOnConnect' ])
+param smtpTlsMode string = 'StartTls'
+
+@description('Sender of approval e-mails, e.g. "ModelOps <modelops@example.org>".')
+param smtpFrom string = ''
+
+@description('Public base URL of the Pipelines app\'s API that approval links point to, e.g. https://HOST/api (needed with smtpHost).')
+param approvalsBaseUrl string = ''
+
+@description('How long approvers have to decide on a promotion (d.hh:mm:ss).')
+param approvalDeadline string = '3.00:00:00'
+
 @description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
 param keyVaultAdminObjectId string = ''
 
@@ -87,6 +106,12 @@ var sharedSettings = {
   tableServiceUri: storage.outputs.tableServiceUri
   signingKeySecretUri: vault.outputs.signingKeySecretUri
   auditKeySecretUri: vault.outputs.auditKeySecretUri
+  smtpHost: smtpHost
+  smtpPort: smtpPort
+  smtpTlsMode: smtpTlsMode
+  smtpFrom: smtpFrom
+  approvalsBaseUrl: approvalsBaseUrl
+  approvalDeadline: approvalDeadline
 }
 
 module scoring 'modules/functionapp.bicep' = {

@@ -14,7 +14,7 @@ param dotnetVersion string = '10.0'
 @description('Blob container URL the app package is deployed to.')
 param deploymentContainerUri string
 
-@description('Identity, telemetry, storage endpoints and the signing key secret URI.')
+@description('Identity, telemetry, storage endpoints, the key secret URIs, and the approval e-mail settings.')
 param settings object
 
 var isFlex = hostingPlan == 'FlexConsumption'
@@ -34,6 +34,12 @@ var commonSettings = [
   { name: 'Registry__MaxArtifactBytes', value: '268435456' }
   { name: 'Registry__TableName', value: 'ModelRegistry' }
   { name: 'Registry__ArtifactContainer', value: 'model-artifacts' }
+  { name: 'Smtp__Host', value: settings.smtpHost }
+  { name: 'Smtp__Port', value: settings.smtpPort }
+  { name: 'Smtp__TlsMode', value: settings.smtpTlsMode }
+  { name: 'Smtp__From', value: settings.smtpFrom }
+  { name: 'Approvals__BaseUrl', value: settings.approvalsBaseUrl }
+  { name: 'Promotion__ApprovalDeadline', value: settings.approvalDeadline }
   // The host refuses request bodies over 100 MB by default; registration takes an artifact up to
   // Registry__MaxArtifactBytes plus 1 MiB of metadata and multipart framing.
   { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '269484032' }
