@@ -45,23 +45,9 @@ public sealed partial class SmtpApprovalMailer : IApprovalMailer
 
     private async Task DeliverAsync(MimeMessage message, PromotionRequest request, CancellationToken cancellationToken)
     {
-        using var client = new SmtpClient { Timeout = (int)_options.Timeout.TotalMilliseconds };
-        SecureSocketOptions security = _options.TlsMode switch
-        {
-            SmtpTlsMode.None => SecureSocketOptions.None,
-            SmtpTlsMode.SslOnConnect => SecureSocketOptions.SslOnConnect,
-            _ => SecureSocketOptions.StartTls,
-        };
         try
         {
-            await client.ConnectAsync(_options.Host, _options.Port, security, cancellationToken);
-            if (!string.IsNullOrEmpty(_options.UserName))
-            {
-                await client.AuthenticateAsync(_options.UserName, _options.Password ?? string.Empty, cancellationToken);
-            }
-
-            await client.SendAsync(message, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
+            await SmtpDelivery.SendAsync(_options, message, cancellationToken);
         }
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException or AuthenticationException)
         {

@@ -49,17 +49,7 @@ public sealed partial class AlertDelivery(QueueAlertSink queue, SmtpOptions? smt
                 + string.Join("\n", alert.Reasons.Select(r => "- " + r))
                 + "\n\nDrift and accuracy history: modelops monitor " + alert.Model + "\n",
         };
-        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-        SecureSocketOptions security = smtp.TlsMode switch
-        {
-            SmtpTlsMode.None => SecureSocketOptions.None,
-            SmtpTlsMode.SslOnConnect => SecureSocketOptions.SslOnConnect,
-            _ => SecureSocketOptions.StartTls,
-        };
-        await client.ConnectAsync(smtp.Host, smtp.Port, security, cancellationToken);
-        if (!string.IsNullOrEmpty(smtp.UserName)) await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? string.Empty, cancellationToken);
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        await SmtpDelivery.SendAsync(smtp, message, cancellationToken);
     }
 
     private static partial class Log
