@@ -20,7 +20,7 @@ public sealed class ShutdownTests(AzuriteFixture azurite)
         return kill.ExitCode;
     }
 
-    private static string HostAssembly => Path.Combine(
+    internal static string HostAssembly => Path.Combine(
         RepositoryLayout.Root, "tools", "LocalFunctionsHost", "bin",
         Path.GetFileName(Path.GetDirectoryName(TestApp.AppFolder.TrimEnd(Path.DirectorySeparatorChar))!), "net10.0", "LocalFunctionsHost.dll");
 

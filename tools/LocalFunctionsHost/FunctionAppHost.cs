@@ -47,7 +47,11 @@ internal sealed class FunctionAppHost : IAsyncDisposable
     /// <summary>The app's task hub, when it has durable functions.</summary>
     public DurableTaskHub? TaskHub => _taskHub;
 
-    public async Task StartAsync(int port, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the worker, then the front door on <paramref name="port"/> (0: any free port). A port held in
+    /// <paramref name="reserved"/> is let go only just before the front door binds it.
+    /// </summary>
+    public async Task StartAsync(int port, CancellationToken cancellationToken, PortReservation? reserved = null)
     {
         _worker = new WorkerProcess(_app, _settings, _logger);
         await _worker.StartAsync(cancellationToken);
@@ -72,6 +76,7 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout);
         var keys = new FunctionKeys(_settings);
         _frontDoor = new HttpFrontDoor(_app, keys, Functions, _worker, inputs, MaxRequestBodyBytes(_settings), _logger, _verbose);
+        reserved?.Release(port);
         await _frontDoor.StartAsync(port, cancellationToken);
         if (WorkerDispatch.IsDurable(Functions))
         {

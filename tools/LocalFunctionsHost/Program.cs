@@ -63,15 +63,17 @@ using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(Posix
 using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 var hosts = new List<FunctionAppHost>();
+PortReservation? ports = null;
 try
 {
+    ports = PortReservation.Hold(Enumerable.Range(port, folders.Count));
     for (int i = 0; i < folders.Count; i++)
     {
         AppDefinition app = AppDefinition.Load(folders[i]);
         LocalSettings settings = LocalSettings.Load(settingsFile ?? Path.Combine(app.Root, "local.settings.json"));
         var host = new FunctionAppHost(app, settings, logger, TimeProvider.System, verbose);
         hosts.Add(host);
-        await host.StartAsync(port + i, stop.Token);
+        await host.StartAsync(port + i, stop.Token, ports);
         Console.WriteLine($"{app.Name}: http://127.0.0.1:{host.Port}/");
         foreach (string route in host.Routes)
         {
@@ -99,6 +101,7 @@ catch (Exception e) when (e is InvalidDataException or InvalidOperationException
 }
 finally
 {
+    ports?.Dispose();
     foreach (FunctionAppHost host in hosts)
     {
         await host.DisposeAsync();
