@@ -32,37 +32,43 @@ internal static class MinimalApiPeer
             }
 
             using JsonDocument row = await JsonDocument.ParseAsync(request.Body);
-            var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal);
-            try
-            {
-                foreach ((string name, NodeMetadata meta) in session.InputMetadata)
-                {
-                    JsonElement value = row.RootElement.GetProperty(name);
-                    inputs[name] = meta.ElementDataType switch
-                    {
-                        Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.String => OrtValue.CreateFromStringTensor(StringTensor(value.GetString() ?? string.Empty)),
-                        Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double => OrtValue.CreateTensorValueFromMemory(new[] { value.ValueKind == JsonValueKind.Null ? double.NaN : value.GetDouble() }, [1, 1]),
-                        _ => OrtValue.CreateTensorValueFromMemory(new[] { value.ValueKind == JsonValueKind.Null ? float.NaN : value.GetSingle() }, [1, 1]),
-                    };
-                }
-
-                using var options = new RunOptions();
-                using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(options, inputs, session.OutputNames);
-                string label = outputs[0].GetStringElement(0);
-                double[] probabilities = outputs[1].GetTensorTypeAndShape().ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double
-                    ? outputs[1].GetTensorDataAsSpan<double>().ToArray()
-                    : Array.ConvertAll(outputs[1].GetTensorDataAsSpan<float>().ToArray(), p => (double)p);
-                return Results.Json(new PeerScore(label, probabilities), PeerJsonContext.Default.PeerScore);
-            }
-            finally
-            {
-                foreach (OrtValue v in inputs.Values)
-                {
-                    v.Dispose();
-                }
-            }
+            return Results.Json(Score(session, row.RootElement), PeerJsonContext.Default.PeerScore);
         });
         await app.RunAsync();
+    }
+
+    /// <summary>One row object scored: a [1,1] tensor per input by name, label and probabilities read back.</summary>
+    public static PeerScore Score(InferenceSession session, JsonElement row)
+    {
+        var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal);
+        try
+        {
+            foreach ((string name, NodeMetadata meta) in session.InputMetadata)
+            {
+                JsonElement value = row.GetProperty(name);
+                inputs[name] = meta.ElementDataType switch
+                {
+                    Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.String => OrtValue.CreateFromStringTensor(StringTensor(value.GetString() ?? string.Empty)),
+                    Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double => OrtValue.CreateTensorValueFromMemory(new[] { value.ValueKind == JsonValueKind.Null ? double.NaN : value.GetDouble() }, [1, 1]),
+                    _ => OrtValue.CreateTensorValueFromMemory(new[] { value.ValueKind == JsonValueKind.Null ? float.NaN : value.GetSingle() }, [1, 1]),
+                };
+            }
+
+            using var options = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(options, inputs, session.OutputNames);
+            string label = outputs[0].GetStringElement(0);
+            double[] probabilities = outputs[1].GetTensorTypeAndShape().ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double
+                ? outputs[1].GetTensorDataAsSpan<double>().ToArray()
+                : Array.ConvertAll(outputs[1].GetTensorDataAsSpan<float>().ToArray(), p => (double)p);
+            return new PeerScore(label, probabilities);
+        }
+        finally
+        {
+            foreach (OrtValue v in inputs.Values)
+            {
+                v.Dispose();
+            }
+        }
     }
 
     private static Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string> StringTensor(string value) => new(new[] { value }, [1, 1]);

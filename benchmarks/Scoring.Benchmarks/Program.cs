@@ -10,7 +10,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelOps.Learning.Data;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Registry;
+using Microsoft.ML.OnnxRuntime;
+using ModelOps.Scoring;
+using ModelOps.Scoring.Cache;
 using ModelOps.Scoring.Engines;
+using ModelOps.Scoring.Payloads;
+using ModelOps.Scoring.Routing;
+using ModelOps.Scoring.Telemetry;
+using ModelOps.Scoring.Validation;
 using ModelOps.Storage;
 using ModelOps.Storage.Registry;
 using ModelOps.Testing;
@@ -18,11 +25,13 @@ using LocalFunctionsHost.Benchmarks;
 using Scoring.Benchmarks;
 
 // Single-row HTTP scoring of the Telco GLM and GBDT pipelines our trainers export, on loopback, bounded, one run:
-//   floor   GET /api/health (the app's near-empty anonymous function) through the local host's front door
+//   floor   GET /api/health (the app's near-empty anonymous function) through the local host's front door, and
+//           straight to the worker's Kestrel (what the Functions pipeline costs before any scoring)
 //   host    POST /api/models/{m}/score through the same front door (function key, routing, YARP to the worker, gRPC)
 //   worker  the same POST straight to the worker's Kestrel (the InvocationRequest over the same gRPC channel)
 //   peer    a minimal ASP.NET Core API scoring the same ONNX file with ONNX Runtime, in its own process
 //   swap    host GLM at concurrency 16 while champion moves between two versions every 1.5 s (alias poll 1 s)
+//   service the scoring service called in process (no HTTP) against ONNX Runtime scoring the row as the peer does
 // Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)]; medians over rounds, targets alternated.
 if (args is ["peer", ..])
 {
@@ -76,6 +85,7 @@ await using var host = new FunctionAppHost(AppDefinition.Load(appFolder), LocalS
 await host.StartAsync(0, CancellationToken.None);
 WorkerChannel channel = host.Worker.Current ?? throw new InvalidOperationException("The worker did not start.");
 FunctionDefinition score = host.Functions.Single(f => f.Name == "score");
+FunctionDefinition health = host.Functions.Single(f => f.Name == "health");
 Uri frontDoor = new($"http://127.0.0.1:{host.Port}/");
 
 string glmFile = Path.Combine(work, "telco-glm.onnx"), gbdtFile = Path.Combine(work, "telco-gbdt.onnx");
@@ -114,18 +124,23 @@ Func<CancellationToken, Task> ThroughHost(string model) => async ct =>
     Check(response);
 };
 
-Func<CancellationToken, Task> ToWorker(string model) => async ct =>
+Func<CancellationToken, Task> ToWorker(string? model) => async ct =>
 {
-    var url = new Uri(workerUri, $"api/models/{model}/score");
-    InvocationRequest invocation = FunctionInvoker.NewRequest(score);
-    var rpc = new RpcHttp { Method = "POST", Url = url.ToString() };
-    rpc.Params["model"] = model;
-    invocation.InputData.Add(new ParameterBinding { Name = score.Trigger.Name, Data = new TypedData { Http = rpc } });
-    invocation.TriggerMetadata["model"] = new TypedData { String = model };
+    var url = new Uri(workerUri, model is null ? "api/health" : $"api/models/{model}/score");
+    FunctionDefinition function = model is null ? health : score;
+    InvocationRequest invocation = FunctionInvoker.NewRequest(function);
+    var rpc = new RpcHttp { Method = model is null ? "GET" : "POST", Url = url.ToString() };
+    if (model is not null)
+    {
+        rpc.Params["model"] = model;
+        invocation.TriggerMetadata["model"] = new TypedData { String = model };
+    }
+
+    invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = rpc } });
     invocation.TriggerMetadata["Query"] = new TypedData { Json = "{}" };
     invocation.TriggerMetadata["Headers"] = new TypedData { Json = "{}" };
     invocations.Enqueue(channel.InvokeAsync(invocation, ct));
-    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(NextBody()) };
+    using var request = new HttpRequestMessage(model is null ? HttpMethod.Get : HttpMethod.Post, url) { Content = model is null ? null : Json(NextBody()) };
     request.Headers.Add("x-ms-invocation-id", invocation.InvocationId);
     using HttpResponseMessage response = await http.SendAsync(request, ct);
     Check(response);
@@ -142,11 +157,14 @@ var targets = new (string Name, Func<CancellationToken, Task> Send)[]
     ("floor (health) via host", Floor()),
     ("GLM via host", ThroughHost("telco-glm")),
     ("GBDT via host", ThroughHost("telco-gbdt")),
+    ("floor (health) worker Kestrel", ToWorker(null)),
     ("GLM worker Kestrel", ToWorker("telco-glm")),
     ("GLM minimal API + ORT", ToPeer("telco-glm")),
     ("GBDT worker Kestrel", ToWorker("telco-gbdt")),
     ("GBDT minimal API + ORT", ToPeer("telco-gbdt")),
 };
+
+(string Name, (double P50Us, double P99Us) Cost)[] inProcess = await InProcessCostsAsync();
 
 var results = new Dictionary<(string, int), List<LoadResult>>();
 var swaps = new List<LoadResult>();
@@ -203,13 +221,21 @@ foreach (var (name, _) in targets)
 LoadResult swapped = LoadWindow.Median(swaps);
 Console.WriteLine($"| GLM via host, champion swapped 6 times | 16 | {F(swapped.RequestsPerSecond)} | {F(swapped.P50Ms)} | {F(swapped.P99Ms)} |");
 Console.WriteLine();
-Console.WriteLine("| concurrency | GLM host / floor req/s | GBDT host / floor req/s | GLM worker / minimal API req/s | GBDT worker / minimal API req/s |");
-Console.WriteLine("|---:|---:|---:|---:|---:|");
+Console.WriteLine("| concurrency | GLM host / floor req/s | GBDT host / floor req/s | GLM worker / minimal API req/s | GBDT worker / minimal API req/s | empty function worker / GLM minimal API req/s |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
 foreach (int c in concurrencies)
 {
     double floor = M("floor (health) via host", c).RequestsPerSecond;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {c} | {M("GLM via host", c).RequestsPerSecond / floor:F2} | {M("GBDT via host", c).RequestsPerSecond / floor:F2} | {M("GLM worker Kestrel", c).RequestsPerSecond / M("GLM minimal API + ORT", c).RequestsPerSecond:F2} | {M("GBDT worker Kestrel", c).RequestsPerSecond / M("GBDT minimal API + ORT", c).RequestsPerSecond:F2} |"));
+        $"| {c} | {M("GLM via host", c).RequestsPerSecond / floor:F2} | {M("GBDT via host", c).RequestsPerSecond / floor:F2} | {M("GLM worker Kestrel", c).RequestsPerSecond / M("GLM minimal API + ORT", c).RequestsPerSecond:F2} | {M("GBDT worker Kestrel", c).RequestsPerSecond / M("GBDT minimal API + ORT", c).RequestsPerSecond:F2} | {M("floor (health) worker Kestrel", c).RequestsPerSecond / M("GLM minimal API + ORT", c).RequestsPerSecond:F2} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine("| in process, one row at a time | p50 µs | p99 µs |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var (name, cost) in inProcess)
+{
+    Console.WriteLine($"| {name} | {F(cost.P50Us)} | {F(cost.P99Us)} |");
 }
 
 Console.WriteLine();
@@ -219,6 +245,37 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 peer.Kill(entireProcessTree: true);
 await peer.WaitForExitAsync();
 Directory.Delete(work, recursive: true);
+
+async Task<(string, (double, double))[]> InProcessCostsAsync()
+{
+    var connection = StorageConnection.FromConnectionString(azurite.ConnectionString);
+    using var scoringMetrics = new ScoringMetrics();
+    var engines = new EngineSelector();
+    await using var cache = new ModelCache(registry, engines, new ModelCacheOptions(), TimeProvider.System, scoringMetrics, NullLogger<ModelCache>.Instance);
+    await using var payloads = new PayloadLogger(new BlobPayloadSink(connection.CreateBlobServiceClient().GetBlobContainerClient("monitoring"), TimeProvider.System),
+        new PayloadOptions(), scoringMetrics, NullLogger<PayloadLogger>.Instance);
+    var shadowScorer = new ShadowScorer(cache, payloads, scoringMetrics, NullLogger<ShadowScorer>.Instance, TimeProvider.System);
+    var service = new ScoringService(cache, new RoutingTable(ModelRegistryFactory.CreateRoutingStore(connection, storage), TimeProvider.System, TimeSpan.FromSeconds(1)),
+        shadowScorer, payloads, new RequestLimits(), scoringMetrics, NullLogger<ScoringService>.Instance, TimeProvider.System);
+    using var glmOrt = new InferenceSession(glm);
+    using var gbdtOrt = new InferenceSession(gbdt);
+    int n = Math.Max(requests, 2000);
+    var costs = new List<(string, (double, double))>();
+    foreach (string model in new[] { "telco-glm", "telco-gbdt" })
+    {
+        costs.Add(($"{model} scoring service", await InProcessCost.MeasureAsync(n, async i =>
+            await service.ScoreAsync(new ScoreRequest(model, bodies[i % bodies.Length], "bench"), CancellationToken.None))));
+        InferenceSession ort = model == "telco-glm" ? glmOrt : gbdtOrt;
+        costs.Add(($"{model} ONNX Runtime as the peer", await InProcessCost.MeasureAsync(n, i =>
+        {
+            InProcessCost.ScoreWithOnnxRuntime(ort, bodies[i % bodies.Length]);
+            return ValueTask.CompletedTask;
+        })));
+    }
+
+    await shadowScorer.StopAsync(CancellationToken.None);
+    return costs.ToArray();
+}
 
 int Option(string name, int fallback)
 {

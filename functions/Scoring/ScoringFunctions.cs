@@ -85,7 +85,15 @@ public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limit
             throw new RequestTooLargeException(req.ContentLength.Value, limits.MaxBodyBytes);
         }
 
-        using var buffer = new MemoryStream(req.ContentLength is { } length ? (int)length : 4096);
+        if (req.ContentLength is { } declared)
+        {
+            // The usual case: Kestrel holds the body to its declared length, so it is read into one array of that size.
+            byte[] exact = new byte[declared];
+            int got = await req.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken);
+            return exact.AsMemory(0, got);
+        }
+
+        using var buffer = new MemoryStream(4096);
         byte[] chunk = new byte[16 * 1024];
         int read;
         while ((read = await req.Body.ReadAsync(chunk, cancellationToken)) > 0)

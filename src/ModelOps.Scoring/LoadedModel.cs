@@ -66,6 +66,37 @@ public sealed class LoadedModel : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Scores one made-up row (zeros, first levels) so the first real request after a load or a swap does not pay
+    /// for the engine's first run; a model that refuses the made-up row is simply left cold.
+    /// </summary>
+    public void WarmUp(CancellationToken cancellationToken)
+    {
+        var numbers = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var levels = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        foreach (FeatureSpec feature in Schema.Features)
+        {
+            if (feature.Type == FeatureSpec.Numeric)
+            {
+                numbers[feature.Name] = [Math.Clamp(0, feature.Min ?? double.MinValue, feature.Max ?? double.MaxValue)];
+            }
+            else
+            {
+                levels[feature.Name] = [feature.Categories is [var first, ..] ? first : string.Empty];
+            }
+        }
+
+        double[]? matrix = Schema.Layout == InputLayout.Vector ? new double[Schema.VectorWidth] : null;
+        try
+        {
+            Score(new ValidatedRows(1, numbers, levels, matrix, [null]), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Warming up is an optimisation only; real rows are validated and scored as usual.
+        }
+    }
+
     /// <summary>The top <paramref name="top"/> reason codes per row; empty lists when the model has no pipeline.</summary>
     public IReadOnlyList<IReadOnlyList<ReasonCode>> Explain(ValidatedRows rows, int top, CancellationToken cancellationToken)
     {

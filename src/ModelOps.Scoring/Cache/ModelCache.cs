@@ -257,6 +257,7 @@ public sealed class ModelCache : IAsyncDisposable
             byte[] artifact = await _registry.ReadArtifactAsync(model, version, stopping).ConfigureAwait(false);
             session = _engines.Load(artifact, EngineSelector.PrefersOnnxRuntime(info.Tags), stopping);
             var loaded = new LoadedModel(model, version, session, artifact.Length);
+            loaded.WarmUp(stopping);
             _metrics.Loaded(model, version, session.Engine.ToString());
             ScoringLog.VersionLoaded(_logger, model, version, session.Engine.ToString(), artifact.Length);
             return new CachedVersion(loaded, _clock.GetTimestamp());
@@ -266,7 +267,7 @@ public sealed class ModelCache : IAsyncDisposable
             session?.Dispose();
             _metrics.LoadFailed(model, version);
             ScoringLog.VersionLoadFailed(_logger, model, version, e);
-            throw new ModelUnavailableException($"Version {version} of '{model}' cannot be loaded.", e);
+            throw new ModelUnavailableException($"Version {version} of '{model}' cannot be loaded right now; the app's logs say why.", e);
         }
     }
 
@@ -280,7 +281,7 @@ public sealed class ModelCache : IAsyncDisposable
         catch (Exception e) when (e is not RegistryException and not OperationCanceledException)
         {
             _metrics.StorageFailed(model);
-            throw new ModelUnavailableException($"The registry of '{model}' cannot be reached.", e);
+            throw new ModelUnavailableException($"The registry of '{model}' cannot be reached right now.", e);
         }
     }
 
