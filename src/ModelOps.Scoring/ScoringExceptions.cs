@@ -10,6 +10,11 @@ public abstract class ScoringException : Exception
         : base(message)
     {
     }
+
+    protected ScoringException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
 }
 
 /// <summary>The request does not fit the model's schema, or its body is not valid JSON (HTTP 400). Every problem found is listed.</summary>
@@ -29,6 +34,13 @@ public sealed class RequestTooLargeException(long bytes, long limit)
     public long Limit { get; } = limit;
 }
 
+/// <summary>The body holds more rows than one request may (HTTP 413); the limit is named, not a JSON position.</summary>
+public sealed class TooManyRowsException(int limit)
+    : ScoringException($"The body has more than {limit} rows; the limit is {limit} rows per request (Scoring__MaxRows). Send the rest in further requests.")
+{
+    public int Limit { get; } = limit;
+}
+
 /// <summary>Scoring is switched off for the model and no fallback alias is set (HTTP 503 with Retry-After).</summary>
 public sealed class ScoringDisabledException(string model, TimeSpan retryAfter)
     : ScoringException($"Scoring of '{model}' is switched off.")
@@ -38,6 +50,20 @@ public sealed class ScoringDisabledException(string model, TimeSpan retryAfter)
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>The model version exists but cannot be served right now: it does not load, or storage is unreachable and it is not cached (HTTP 503).</summary>
-public sealed class ModelUnavailableException(string message, Exception? inner = null)
-    : ScoringException(inner is null ? message : message + " " + inner.Message);
+/// <summary>
+/// The model version exists but cannot be served right now: it does not load, or storage is unreachable and it is
+/// not cached (HTTP 503). The message is what a client may read; the cause (which may name storage endpoints) is
+/// kept as the inner exception for the logs only.
+/// </summary>
+public sealed class ModelUnavailableException : ScoringException
+{
+    public ModelUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public ModelUnavailableException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -131,6 +131,7 @@ public sealed class ScoreApiTests(ScoringStack stack)
         using HttpResponseMessage both = await ScoringStack.ScoreAsync(stack.Scoring, "mistakes", body, "?alias=champion&version=1");
         using HttpResponseMessage badVersion = await ScoringStack.ScoreAsync(stack.Scoring, "mistakes", body, "?version=one");
         using HttpResponseMessage badId = await ScoringStack.ScoreAsync(stack.Scoring, "mistakes", body, requestId: new string('x', 200));
+        using HttpResponseMessage tooMany = await ScoringStack.ScoreAsync(stack.Scoring, "mistakes", "{\"rows\":[" + string.Join(',', Enumerable.Repeat(body[(body.IndexOf('[', StringComparison.Ordinal) + 1)..body.LastIndexOf(']')], 1001)) + "]}");
         using HttpResponseMessage noKey = await stack.Host.CreateClient(0, withKey: false).PostAsync(new Uri("/api/models/mistakes/score", UriKind.Relative), new StringContent(body));
 
         unknownModel.StatusCode.Should().Be(HttpStatusCode.NotFound);
@@ -143,6 +144,11 @@ public sealed class ScoreApiTests(ScoringStack stack)
         (await JsonOf(badId)).GetProperty("errors")[0].GetProperty("field").GetString().Should().Be("x-request-id");
         badId.Headers.Contains("x-request-id").Should().BeFalse("an id that was refused is not echoed");
         noKey.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        tooMany.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        JsonElement tooManyProblem = await JsonOf(tooMany);
+        tooManyProblem.GetProperty("title").GetString().Should().Be("Too many rows");
+        tooManyProblem.GetProperty("limit").GetInt32().Should().Be(1000);
+        tooManyProblem.GetProperty("detail").GetString().Should().Contain("1000 rows").And.NotContain("malformed");
     }
 
     [Fact]

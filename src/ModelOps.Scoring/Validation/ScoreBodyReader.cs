@@ -106,7 +106,7 @@ public static class ScoreBodyReader
         {
             if (rows.Count == limits.MaxRows)
             {
-                throw Malformed(reader, $"more than {limits.MaxRows} rows (Scoring__MaxRows).");
+                throw new TooManyRowsException(limits.MaxRows);
             }
 
             if (reader.TokenType != JsonTokenType.StartObject)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ModelOps.Scoring.Cache;
 using ModelOps.Scoring.Tests.Engines;
+using ModelOps.Scoring.Tests.Registry;
 
 namespace ModelOps.Scoring.Tests.Cache;
 
@@ -109,6 +110,20 @@ public sealed class ModelCacheTests
         lease.Model.Version.Should().Be(1);
         EngineTests.Score(lease.Model, Row).Should().ContainSingle();
         await uncached.Should().ThrowAsync<ModelUnavailableException>();
+    }
+
+    [Fact]
+    public async Task A_model_storage_cannot_serve_is_unavailable_without_naming_storage()
+    {
+        await using var harness = new ScoringHarness();
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        harness.Stores.Unreachable = true;
+
+        Func<Task> score = () => harness.ScoreAsync(Row);
+
+        ModelUnavailableException unavailable = (await score.Should().ThrowAsync<ModelUnavailableException>()).Which;
+        unavailable.Message.Should().Contain(ScoringHarness.Model).And.NotContain("127.0.0.1").And.NotContain("devstoreaccount1").And.NotContain("Connection refused");
+        unavailable.InnerException!.Message.Should().Contain(ReachableStores.StorageUrl, "the cause is kept for the logs");
     }
 
     [Fact]

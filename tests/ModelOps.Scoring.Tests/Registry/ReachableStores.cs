@@ -13,6 +13,9 @@ internal sealed class ReachableStores : IRegistryStore, IArtifactStore
     /// <summary>While true every read and write fails as a network fault would.</summary>
     public bool Unreachable { get; set; }
 
+    /// <summary>The storage address an unreachable store's errors name, as the storage SDK's do.</summary>
+    public const string StorageUrl = "http://127.0.0.1:10000/devstoreaccount1/registry";
+
     public int ArtifactReads => Volatile.Read(ref _artifactReads);
 
     /// <summary>While set, artifact reads wait for it (a slow store).</summary>
@@ -70,6 +73,6 @@ internal sealed class ReachableStores : IRegistryStore, IArtifactStore
     private async Task<T> Reach<T>(Func<Task<T>> call)
     {
         await Task.Yield();
-        return Unreachable ? throw new HttpRequestException("Connection refused (storage unreachable in this test).") : await call();
+        return Unreachable ? throw new HttpRequestException($"Connection refused ({StorageUrl}).") : await call();
     }
 }

@@ -53,6 +53,18 @@ public sealed class HostileBodyTests
         act.Should().Throw<ScoringValidationException>().Which.Errors.Should().ContainSingle(e => e.Field == "rows" && e.Row == null);
     }
 
+    [Fact]
+    public void More_rows_than_the_limit_are_refused_naming_the_limit_not_as_malformed_json()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("{\"rows\":[" + string.Join(',', Enumerable.Repeat("{}", 11)) + "]}");
+
+        Action act = () => ScoreBodyReader.Read(body, new RequestLimits { MaxRows = 10 });
+
+        TooManyRowsException refused = act.Should().Throw<TooManyRowsException>().Which;
+        refused.Limit.Should().Be(10);
+        refused.Message.Should().Contain("10 rows").And.Contain("Scoring__MaxRows").And.NotContainEquivalentOf("malformed");
+    }
+
     private static byte[] Body(Random random, int i) => (i % 12) switch
     {
         0 => Encoding.UTF8.GetBytes(new string('[', random.Next(10, 5000))),
