@@ -59,6 +59,7 @@ public static class ScoringServices
             sp.GetRequiredService<ModelCache>(), sp.GetRequiredService<RoutingTable>(), sp.GetRequiredService<ShadowScorer>(), sp.GetRequiredService<PayloadLogger>(),
             Value<RequestLimits>(sp), sp.GetRequiredService<ScoringMetrics>(), sp.GetRequiredService<ILogger<ScoringService>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ScoringLifetime>();
+        services.AddScoringTelemetry(configuration);
         return services;
     }
 

@@ -73,7 +73,19 @@ public sealed class ScoringService(
         }
         catch (ScoringException e)
         {
-            metrics.Error(request.Model, e.GetType().Name);
+            metrics.Error(request.Model, e switch
+            {
+                RequestTooLargeException => "too_large",
+                TooManyRowsException => "too_many_rows",
+                ScoringDisabledException => "disabled",
+                ModelUnavailableException => "unavailable",
+                _ => "other",
+            });
+            throw;
+        }
+        catch (RegistryNotFoundException)
+        {
+            metrics.Error(request.Model, "not_found");
             throw;
         }
     }

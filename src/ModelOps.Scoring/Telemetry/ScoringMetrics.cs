@@ -14,6 +14,9 @@ public sealed class ScoringMetrics : IDisposable
     /// <summary>The meter's name, for OpenTelemetry's <c>AddMeter</c>.</summary>
     public const string MeterName = "ModelOps.Scoring";
 
+    /// <summary>The latency histogram's name (exporters give it buckets suited to milliseconds).</summary>
+    public const string LatencyInstrument = "modelops.scoring.latency";
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _rows;
@@ -33,7 +36,7 @@ public sealed class ScoringMetrics : IDisposable
         _requests = _meter.CreateCounter<long>("modelops.scoring.requests", "{request}", "Scoring requests answered.");
         _rows = _meter.CreateCounter<long>("modelops.scoring.rows", "{row}", "Rows scored.");
         _errors = _meter.CreateCounter<long>("modelops.scoring.errors", "{request}", "Scoring requests refused or failed, by kind.");
-        _latency = _meter.CreateHistogram<double>("modelops.scoring.latency", "ms", "Time to score one request's rows on one version.");
+        _latency = _meter.CreateHistogram<double>(LatencyInstrument, "ms", "Time to score one request's rows on one version.");
         _loads = _meter.CreateCounter<long>("modelops.scoring.cache.loads", "{load}", "Versions loaded into the cache.");
         _loadFailures = _meter.CreateCounter<long>("modelops.scoring.cache.load_failures", "{load}", "Versions that failed to load.");
         _swaps = _meter.CreateCounter<long>("modelops.scoring.cache.swaps", "{swap}", "Aliases swapped to a new version.");

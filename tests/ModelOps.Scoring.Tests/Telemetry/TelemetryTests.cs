@@ -46,6 +46,38 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Meters_count_errors_by_kind_and_dropped_shadow_requests_and_tag_no_feature_value_or_key()
+    {
+        await using var harness = new ScoringHarness();
+        var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, harness.Metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.Start();
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await harness.Routes.SetRoutingAsync(new ModelOps.Registry.ModelRouting(ScoringHarness.Model, [new ModelOps.Registry.AliasWeight("champion", 1)], "customerId", ShadowAlias: "champion"), null, CancellationToken.None);
+        await harness.Shadow.StopAsync(CancellationToken.None);
+
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 2, keyField: "customerId").Replace("\"c0\"", "\"secret-key-4711\"", StringComparison.Ordinal));
+        Func<Task> refused = () => harness.ScoreAsync("{\"tenure\":\"secret-value-0815\"}");
+        await refused.Should().ThrowAsync<ScoringValidationException>();
+        Func<Task> unknownAlias = () => harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 1), alias: "nobody");
+        await unknownAlias.Should().ThrowAsync<ModelOps.Registry.RegistryNotFoundException>();
+
+        measurements.Where(m => m.Instrument == "modelops.scoring.errors").Select(m => m.Tags["kind"]).Should().BeEquivalentTo(["validation", "not_found"]);
+        measurements.Where(m => m.Instrument == "modelops.scoring.shadow.drops").Sum(m => m.Value).Should().Be(1, "the stopped shadow queue takes nothing");
+        measurements.Where(m => m.Instrument == "modelops.scoring.requests").Should().ContainSingle(m => m.Tags["outcome"] == "scored");
+        measurements.SelectMany(m => m.Tags.Values).Should().NotContain(v => v != null && (v.Contains("secret", StringComparison.Ordinal) || v.Contains("Month-to-month", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Logs_name_models_and_versions_but_never_feature_values_or_keys()
     {
         var logs = new RecordingLogs();
