@@ -52,6 +52,9 @@ param approvalsBaseUrl string = ''
 @description('How long approvers have to decide on a promotion (d.hh:mm:ss).')
 param approvalDeadline string = '3.00:00:00'
 
+@description('OTLP collector the Scoring app also exports its meters to, e.g. http://collector:4318 (optional; Application Insights gets them regardless).')
+param otlpEndpoint string = ''
+
 @description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
 param keyVaultAdminObjectId string = ''
 
@@ -112,6 +115,7 @@ var sharedSettings = {
   smtpFrom: smtpFrom
   approvalsBaseUrl: approvalsBaseUrl
   approvalDeadline: approvalDeadline
+  otlpEndpoint: otlpEndpoint
 }
 
 module scoring 'modules/functionapp.bicep' = {

@@ -29,6 +29,8 @@ var commonSettings = [
   { name: 'AzureWebJobsStorage__tableServiceUri', value: settings.tableServiceUri }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: settings.appInsightsConnectionString }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${settings.identityClientId};Authorization=AAD' }
+  // Empty: no OTLP export (Scoring's meters still go to Application Insights).
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: settings.otlpEndpoint }
   { name: 'Approvals__LinkSigningKey', value: '@Microsoft.KeyVault(SecretUri=${settings.signingKeySecretUri})' }
   { name: 'Registry__AuditKey', value: '@Microsoft.KeyVault(SecretUri=${settings.auditKeySecretUri})' }
   { name: 'Registry__MaxArtifactBytes', value: '268435456' }
