@@ -9,8 +9,8 @@ public sealed record AliasMove(int? Version, string? Reason, bool? Force = null)
 /// <summary>The body of a status change: why.</summary>
 public sealed record StatusChange(string? Reason);
 
-/// <summary>The body of a routing change: weights over aliases, the key field, the shadow alias, and the kill switch.</summary>
-public sealed record RoutingChange(IReadOnlyList<AliasWeight>? Weights, string? KeyField = null, string? ShadowAlias = null, bool? Enabled = null, string? FallbackAlias = null, int? RetryAfterSeconds = null);
+/// <summary>The body of a routing change: weights over aliases, the key field, the shadow alias, the kill switch, and why (for the audit).</summary>
+public sealed record RoutingChange(IReadOnlyList<AliasWeight>? Weights, string? KeyField = null, string? ShadowAlias = null, bool? Enabled = null, string? FallbackAlias = null, int? RetryAfterSeconds = null, string? Reason = null);
 
 /// <summary>A model with its visible versions and its aliases.</summary>
 public sealed record ModelDetails(Model Model, IReadOnlyList<ModelVersion> Versions, IReadOnlyList<AliasPointer> Aliases);

@@ -12,7 +12,8 @@ namespace ModelOps.Pipelines;
 /// A model's scoring routing (<c>authLevel: function</c>): <c>GET</c> answers it with its ETag; <c>PUT</c>
 /// <see cref="RoutingChange"/> sets it, conditionally like an alias move — <c>If-Match</c> with the ETag last read,
 /// or <c>If-None-Match: *</c> to create it (428 without either, 412 when it changed meanwhile). Every alias it names
-/// must exist, so a routing never sends traffic nowhere.
+/// must exist, so a routing never sends traffic nowhere. Every change is recorded in the model's audit log with the
+/// caller's principal, the optional <c>reason</c>, and the routing before and after.
 /// </summary>
 public sealed class RoutingFunctions(ModelRegistry registry, IRoutingStore routes)
 {
@@ -23,13 +24,13 @@ public sealed class RoutingFunctions(ModelRegistry registry, IRoutingStore route
         CancellationToken ct = context.CancellationToken;
         await registry.GetModelAsync(model, ct);
         ModelRouting routing = HttpMethods.IsPut(req.Method)
-            ? await SetAsync(req, model, ct)
+            ? await SetAsync(req, model, context, ct)
             : await routes.GetRoutingAsync(model, ct) ?? throw new RegistryNotFoundException($"The routing of '{model}'");
         req.HttpContext.Response.Headers[HeaderNames.ETag] = routing.ETag;
         return new OkObjectResult(routing);
     }
 
-    private async Task<ModelRouting> SetAsync(HttpRequest req, string model, CancellationToken ct)
+    private async Task<ModelRouting> SetAsync(HttpRequest req, string model, FunctionContext context, CancellationToken ct)
     {
         string? ifMatch = req.Headers.IfMatch.ToString() is { Length: > 0 } etag ? etag : null;
         if (ifMatch is null && req.Headers.IfNoneMatch.ToString() != "*")
@@ -40,23 +41,6 @@ public sealed class RoutingFunctions(ModelRegistry registry, IRoutingStore route
         RoutingChange body = await JsonSerializer.DeserializeAsync(req.Body, RegistryApiJsonContext.Default.RoutingChange, ct)
             ?? throw new InvalidRegistryRequestException("body", "must be a JSON object.");
         var routing = new ModelRouting(model, body.Weights ?? [], body.KeyField, body.ShadowAlias, body.Enabled ?? true, body.FallbackAlias, body.RetryAfterSeconds ?? 30);
-        routing.Check();
-        HashSet<string> aliases = (await registry.ListAliasesAsync(model, ct)).Select(a => a.Alias).ToHashSet(StringComparer.Ordinal);
-        foreach ((string field, string? alias) in routing.Weights.Select(w => ("weights.alias", (string?)w.Alias)).Append(("shadowAlias", routing.ShadowAlias)).Append(("fallbackAlias", routing.FallbackAlias)))
-        {
-            if (alias is not null && !aliases.Contains(alias))
-            {
-                throw new InvalidRegistryRequestException(field, $"names alias '{alias}', which '{model}' does not have.");
-            }
-        }
-
-        try
-        {
-            return await routes.SetRoutingAsync(routing, ifMatch, ct);
-        }
-        catch (StoreConflictException e)
-        {
-            throw new RegistryPreconditionFailedException(e.Message);
-        }
+        return await registry.SetRoutingAsync(routes, routing, ifMatch, CallerPrincipal.Of(req, context), body.Reason, ct);
     }
 }

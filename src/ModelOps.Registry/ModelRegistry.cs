@@ -27,7 +27,7 @@ namespace ModelOps.Registry;
 /// <para>A retry without an explicit version number takes the next free number; a pending row left by the
 /// crashed attempt stays invisible.</para>
 /// </remarks>
-public sealed class ModelRegistry(
+public sealed partial class ModelRegistry(
     IRegistryStore store,
     IArtifactStore artifacts,
     IModelArtifactValidator validator,

@@ -81,4 +81,11 @@ public interface IRoutingStore
     /// <see cref="StoreConflictException"/> when it changed. Returns the record with its new ETag.
     /// </summary>
     Task<ModelRouting> SetRoutingAsync(ModelRouting routing, string? ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same write, atomically with appending <paramref name="entry"/> to the model's audit log and replacing its
+    /// <paramref name="head"/> (what <see cref="ModelRegistry.SetRoutingAsync"/> uses); <see cref="StoreConflictException"/>
+    /// of kind <see cref="StoreConflictKind.AuditSequenceTaken"/> when another append took the sequence number.
+    /// </summary>
+    Task<ModelRouting> SetRoutingAsync(ModelRouting routing, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken);
 }

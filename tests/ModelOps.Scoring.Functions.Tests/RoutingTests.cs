@@ -93,6 +93,35 @@ public sealed class RoutingTests(ScoringStack stack, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Every_routing_change_is_in_the_sealed_audit_log_naming_who_changed_what()
+    {
+        const string model = "audited";
+        await stack.RegisterAsync(model, TestArtifacts.TelcoGlm, alias: "champion");
+        await stack.MoveAsync(model, "challenger", await stack.RegisterAsync(model, TestArtifacts.TelcoGbdt));
+        using HttpResponseMessage created = await stack.PutRoutingAsync(model, new { weights = new[] { new { alias = "champion", weight = 1 } }, reason = "start" });
+        using HttpResponseMessage changed = await stack.PutRoutingAsync(model, new
+        {
+            weights = new[] { new { alias = "champion", weight = 90 }, new { alias = "challenger", weight = 10 } },
+            keyField = "customer_id",
+            reason = "try the challenger on a tenth",
+        }, created.Headers.ETag!.ToString());
+        changed.StatusCode.Should().Be(HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+
+        JsonElement[] routingEntries = (await stack.Pipelines.GetFromJsonAsync<JsonElement[]>($"/api/models/{model}/audit"))!
+            .Where(e => e.GetProperty("action").GetString() == "routing").ToArray();
+        JsonElement verification = (await stack.Pipelines.GetFromJsonAsync<JsonElement>($"/api/models/{model}/audit/verify"))!;
+
+        routingEntries.Should().HaveCount(2);
+        routingEntries[0].GetProperty("before").GetString().Should().BeEmpty();
+        routingEntries[0].GetProperty("after").GetString().Should().Be("champion 1; enabled");
+        routingEntries[1].GetProperty("before").GetString().Should().Be("champion 1; enabled");
+        routingEntries[1].GetProperty("after").GetString().Should().Be("champion 90, challenger 10; key customer_id; enabled");
+        routingEntries[1].GetProperty("reason").GetString().Should().Be("try the challenger on a tenth");
+        routingEntries.Should().OnlyContain(e => e.GetProperty("principal").GetString()!.StartsWith("key:", StringComparison.Ordinal));
+        verification.GetProperty("intact").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_routing_naming_an_alias_the_model_lacks_is_refused_naming_the_field()
     {
         const string model = "misrouted";

@@ -146,9 +146,16 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
     /// Submits <paramref name="actions"/>, the audit entry's insert and the head marker on the model row as one
     /// transaction, translating which part lost. Returns the new ETag of the first action's row.
     /// </summary>
-    private async Task<string> SubmitAsync(AuditEntry entry, AuditHead head, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    private async Task<string> SubmitAsync(AuditEntry entry, AuditHead head, List<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        await SubmitAuditedAsync(await TableAsync(cancellationToken), entry, head, actions, cancellationToken);
+
+    /// <summary>
+    /// The one way a change and its audit entry are written (also for rows other stores keep in a model's partition,
+    /// such as its routing): <paramref name="actions"/>, the entry's insert and the head marker on the model row in
+    /// one transaction. Returns the new ETag of the first action's row.
+    /// </summary>
+    internal static async Task<string> SubmitAuditedAsync(TableClient client, AuditEntry entry, AuditHead head, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
-        TableClient client = await TableAsync(cancellationToken);
         if (!actions.Any(a => a.Entity.RowKey == ModelRow))
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, WithHead(new TableEntity(entry.Model, ModelRow), head), ETag.All));
@@ -164,7 +171,8 @@ public sealed class TableRegistryStore(TableClient table) : IRegistryStore
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
         {
             bool auditLost = e.FailedTransactionActionIndex == auditIndex
-                || (e.FailedTransactionActionIndex is null && e.Status == 409 && await GetAsync(entry.Model, AuditKey(entry.Sequence), cancellationToken) is not null);
+                || (e.FailedTransactionActionIndex is null && e.Status == 409
+                    && (await client.GetEntityIfExistsAsync<TableEntity>(entry.Model, AuditKey(entry.Sequence), cancellationToken: cancellationToken)).HasValue);
             throw new StoreConflictException(
                 auditLost ? StoreConflictKind.AuditSequenceTaken : StoreConflictKind.Precondition,
                 auditLost ? $"Audit entry {entry.Sequence} of '{entry.Model}' was written by someone else." : "The row changed since it was read.");

@@ -52,6 +52,23 @@ public sealed class TableRoutingStore(TableClient table) : IRoutingStore
         return routing with { ETag = etag };
     }
 
+    /// <inheritdoc />
+    public async Task<ModelRouting> SetRoutingAsync(ModelRouting routing, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(routing);
+        ArgumentNullException.ThrowIfNull(entry);
+        routing.Check();
+        TableClient client = await TableAsync(cancellationToken).ConfigureAwait(false);
+        TableEntity row = RowOf(routing);
+        string etag = await TableRegistryStore.SubmitAuditedAsync(client, entry, head,
+        [
+            ifMatch is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, new ETag(ifMatch)),
+        ], cancellationToken).ConfigureAwait(false);
+        return routing with { ETag = etag };
+    }
+
     private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
     {
         if (!_tableReady)

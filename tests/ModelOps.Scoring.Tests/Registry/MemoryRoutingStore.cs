@@ -33,4 +33,8 @@ internal sealed class MemoryRoutingStore : IRoutingStore
             return Task.FromResult(stored);
         }
     }
+
+    /// <summary>As the plain write: this port keeps no audit log (the table adapter's audited write is tested on Azurite).</summary>
+    public Task<ModelRouting> SetRoutingAsync(ModelRouting routing, string? ifMatch, AuditEntry entry, AuditHead head, CancellationToken cancellationToken) =>
+        SetRoutingAsync(routing, ifMatch, cancellationToken);
 }
