@@ -12,7 +12,8 @@ namespace ModelOps.Cli;
 /// <summary>
 /// The demo champion <c>modelops up</c> provides: an elastic-net churn model trained on the synthetic demo data
 /// (its last 20 % held out), written to <c>.modelops/demo/churn.onnx</c> with its report, and registered as
-/// <c>churn</c> with alias <c>champion</c>, metrics and lineage. A registry that already has a champion is left alone.
+/// <c>churn</c> with alias <c>champion</c>, metrics and lineage, cross-checked by both engines as every CLI
+/// registration is. A registry that already has a champion is left alone.
 /// </summary>
 internal static class DemoModel
 {
@@ -27,8 +28,8 @@ internal static class DemoModel
         };
         string table = settings["Values"]?["Registry__TableName"]?.GetValue<string>() ?? new RegistryStorageOptions().TableName;
         string container = settings["Values"]?["Registry__ArtifactContainer"]?.GetValue<string>() ?? new RegistryStorageOptions().ArtifactContainer;
-        ModelRegistry registry = ModelRegistryFactory.Create(
-            connection, options, new RegistryStorageOptions { TableName = table, ArtifactContainer = container }, TimeProvider.System);
+        // Cross-checked by both engines, as models register is: the demo champion is held to the same bar.
+        ModelRegistry registry = CheckedRegistry.Create(connection, options, new RegistryStorageOptions { TableName = table, ArtifactContainer = container });
         try
         {
             AliasPointer? champion = (await registry.ListAliasesAsync(Name, cancellationToken)).FirstOrDefault(a => a.Alias == "champion");

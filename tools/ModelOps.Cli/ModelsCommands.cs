@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelOps.MLNet;
 using ModelOps.Registry;
-using ModelOps.Scoring.Engines;
 using ModelOps.Storage;
 using ModelOps.Storage.Registry;
 
@@ -256,10 +255,7 @@ internal static class ModelsCommands
             var options = new RegistryOptions { AuditKey = Convert.ToBase64String(key), MaxArtifactBytes = maxArtifactBytes ?? new RegistryOptions().MaxArtifactBytes };
             var storage = new RegistryStorageOptions { TableName = result.GetValue(Table)!, ArtifactContainer = result.GetValue(Container)! };
 
-            // Registration through the CLI is checked as the apps check it: where both engines run a model, both score
-            // the sample rows and a disagreement refuses the version.
-            ModelRegistry registry = ModelRegistryFactory.Create(
-                connection, options, storage, TimeProvider.System, validator: new CrossCheckedArtifactValidator(options, new EngineSelector()));
+            ModelRegistry registry = CheckedRegistry.Create(connection, options, storage);
             await action(registry);
             return CliRun.Ok;
         });
