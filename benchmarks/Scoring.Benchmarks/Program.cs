@@ -27,7 +27,8 @@ using Scoring.Benchmarks;
 // Single-row HTTP scoring of the Telco GLM and GBDT pipelines our trainers export, on loopback, bounded, one run:
 //   floor   GET /api/health (the app's near-empty anonymous function) through the local host's front door, and
 //           straight to the worker's Kestrel (what the Functions pipeline costs before any scoring)
-//   host    POST /api/models/{m}/score through the same front door (function key, routing, YARP to the worker, gRPC)
+//   host    POST /api/models/{m}/score through the same front door (function key, routing, YARP to the worker, gRPC);
+//           GET /api/models/{m}/schema beside it separates what a keyed call costs from what forwarding a body does
 //   worker  the same POST straight to the worker's Kestrel (the InvocationRequest over the same gRPC channel)
 //   peer    a minimal ASP.NET Core API scoring the same ONNX file with ONNX Runtime, in its own process
 //   swap    host GLM at concurrency 16 while champion moves between two versions every 1.5 s (alias poll 1 s)
@@ -124,6 +125,14 @@ Func<CancellationToken, Task> ThroughHost(string model) => async ct =>
     Check(response);
 };
 
+Func<CancellationToken, Task> SchemaThroughHost(string model) => async ct =>
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(frontDoor, $"api/models/{model}/schema"));
+    request.Headers.Add("x-functions-key", functionKey);
+    using HttpResponseMessage response = await http.SendAsync(request, ct);
+    Check(response);
+};
+
 Func<CancellationToken, Task> ToWorker(string? model) => async ct =>
 {
     var url = new Uri(workerUri, model is null ? "api/health" : $"api/models/{model}/score");
@@ -155,6 +164,7 @@ Func<CancellationToken, Task> ToPeer(string model) => async ct =>
 var targets = new (string Name, Func<CancellationToken, Task> Send)[]
 {
     ("floor (health) via host", Floor()),
+    ("GLM schema (GET, key, no body) via host", SchemaThroughHost("telco-glm")),
     ("GLM via host", ThroughHost("telco-glm")),
     ("GBDT via host", ThroughHost("telco-gbdt")),
     ("floor (health) worker Kestrel", ToWorker(null)),
