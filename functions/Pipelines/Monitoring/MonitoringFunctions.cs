@@ -75,9 +75,9 @@ public sealed partial class MonitoringFunctions(
             Log.Retrained(logger, request.Model, outcome.Challenger.Version, outcome.ParentVersion, outcome.Retrained.RemodelNeeded);
             await queues.SendAsync(queues.Challenger, new MonitoringRequest(request.Model, ["retrained"]), context.CancellationToken);
         }
-        catch (Exception e) when (e is InsufficientLabelsException or PipelineSpecNotFoundException)
+        catch (Exception e) when (e is InsufficientLabelsException or PipelineSpecNotFoundException or RetrainCoolingDownException)
         {
-            // Not a failure to retry: the next cycle asks again when there are labels, or once the spec is stored.
+            // Not a failure to retry: the next cycle asks again when there are labels, once the spec is stored, or after the cooldown.
             Log.NotRetrained(logger, request.Model, e.Message);
         }
     }
