@@ -77,7 +77,7 @@ try
     foreach ((string kind, long rows) in new[] { ("csv", csvPlan.Rows), ("table", tablePlan.Rows) })
     {
         double scored = rows / results[kind + " scored"].Min(), floor = rows / results[kind + " floor"].Min();
-        Console.WriteLine($"{kind,-6} {rows,10:N0} rows: scored {scored,10:N0} rows/s, floor {floor,10:N0} rows/s, ratio {scored / floor:0.00} (target >= 0.5)");
+        Console.WriteLine($"{kind,-6} {rows,10:N0} rows: scored {scored,10:N0} rows/s, floor {floor,10:N0} rows/s, ratio {scored / floor:0.000} (target >= 0.5)");
     }
 }
 finally

@@ -44,7 +44,7 @@ public sealed class BatchScorer(ModelCache cache)
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rows);
         FeatureSchema schema = model.Schema;
-        BodyRow[] bodies = rows.Select(r => BodyRow.Of(Features(r, schema))).ToArray();
+        BodyRow[] bodies = rows.Select(r => BodyRow.Of(HoldsExactlyTheFeatures(r, schema) ? r : Features(r, schema))).ToArray();
         var results = new RowResult?[bodies.Length];
         for (int r = 0; r < rows.Count; r++)
         {
@@ -120,6 +120,25 @@ public sealed class BatchScorer(ModelCache cache)
         }
 
         return (null, label);
+    }
+
+    /// <summary>A reader that converted only the schema's features (a CSV or JSONL line) needs no second copy of the row.</summary>
+    private static bool HoldsExactlyTheFeatures(IReadOnlyDictionary<string, FieldValue> row, FeatureSchema schema)
+    {
+        if (schema.VectorInput is not null || row.Count != schema.Features.Count)
+        {
+            return false;
+        }
+
+        foreach (FeatureSpec feature in schema.Features)
+        {
+            if (!row.ContainsKey(feature.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Dictionary<string, FieldValue> Features(IReadOnlyDictionary<string, FieldValue> row, FeatureSchema schema)

@@ -32,7 +32,8 @@ public sealed class MonitoringCycle(ModelRegistry registry, ModelMonitor monitor
     {
         MonitorRun run = await monitor.RunAsync(model, cancellationToken).ConfigureAwait(false);
         MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
-        await history.SaveStateAsync(state with { LastRunAt = clock.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = clock.GetUtcNow();
+        await history.SaveStateAsync(state with { LastRunAt = now, RetrainRequestedAt = run.Retrain.Retrain ? now : state.RetrainRequestedAt }, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AliasPointer> aliases = await registry.ListAliasesAsync(model, cancellationToken).ConfigureAwait(false);
         int? champion = aliases.FirstOrDefault(a => a.Alias == ModelRegistry.ChampionAlias)?.Version;
         int? challenger = aliases.FirstOrDefault(a => a.Alias == RetrainJob.ChallengerAlias)?.Version;

@@ -10,7 +10,7 @@ public sealed record MonitoringPolicy
     /// <summary>The drift window: payloads of the last this long are profiled (default 1 day).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>How often the monitoring cycle runs for the model (default 1 hour; the timer checks every minute).</summary>
+    /// <summary>How often the monitoring cycle runs for the model (default 1 hour; the timer checks every 10 seconds).</summary>
     public TimeSpan RunEvery { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Realized accuracy, retraining and champion–challenger use the labelled rows of the last this long (default 7 days).</summary>

@@ -22,6 +22,23 @@ public sealed class HostLogTests(AzuriteFixture azurite)
         log.Entries.Should().Contain(e => e.Id == 4 && e.Message.Contains("'Open'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Host_json_log_levels_set_the_level_of_a_function_s_invocation_logs_most_specific_category_first()
+    {
+        string folder = Directory.CreateTempSubdirectory("host-json-").FullName;
+        File.WriteAllText(Path.Combine(folder, "worker.config.json"), """{"description":{"defaultExecutablePath":"dotnet","defaultWorkerPath":"App.dll"}}""");
+        File.WriteAllText(Path.Combine(folder, "host.json"), """{"version":"2.0","logging":{"logLevel":{"default":"Information","Function":"Debug","Function.every-ten-seconds":"Warning"}}}""");
+
+        AppDefinition app = AppDefinition.Load(folder);
+        File.WriteAllText(Path.Combine(folder, "host.json"), """{"version":"2.0","logging":{"logLevel":{"Function.x":"Loud"}}}""");
+        Action wrong = () => AppDefinition.Load(folder);
+
+        app.InvocationLogLevel("every-ten-seconds").Should().Be(LogLevel.Warning);
+        app.InvocationLogLevel("score").Should().Be(LogLevel.Debug);
+        wrong.Should().Throw<InvalidDataException>().WithMessage("*logging.logLevel.Function.x*");
+        Directory.Delete(folder, recursive: true);
+    }
+
     private sealed class RecordingLogger : ILogger
     {
         public ConcurrentQueue<(int Id, string Message)> Entries { get; } = new();

@@ -127,7 +127,7 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         var history = MonitoringStorage.History(Connection, _storage);
         QueueClient alerts = MonitoringStorage.Queue(Connection, _storage.AlertQueue);
 
-        // The timer fires on the minute; the model's RunEvery of 5 s makes every firing run it.
+        // The timer fires every 10 s; the model's RunEvery of 5 s makes every firing run it.
         bool recorded = await PollAsync(async () => (await history.ListAsync(_model, 5, CancellationToken.None)).Any(e => e.Drift is not null), TimeSpan.FromSeconds(150));
         recorded.Should().BeTrue(_app.Output);
         IReadOnlyList<HistoryEntry> entries = await history.ListAsync(_model, 5, CancellationToken.None);

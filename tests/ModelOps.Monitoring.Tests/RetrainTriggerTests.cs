@@ -45,6 +45,23 @@ public sealed class RetrainTriggerTests
     }
 
     [Fact]
+    public void A_retrain_asked_for_and_not_yet_run_is_not_asked_for_again_until_it_ran_declined_or_is_older_than_the_cooldown()
+    {
+        var pending = MonitoringState.New("m") with { RetrainRequestedAt = Now.AddSeconds(-30) };
+
+        RetrainDecision waiting = RetrainTrigger.Decide(new MonitoringPolicy(), pending, Now, true, false, 0);
+        RetrainDecision declined = RetrainTrigger.Decide(new MonitoringPolicy(), pending with { RetrainRequestedAt = null }, Now, true, false, 0);
+        RetrainDecision lost = RetrainTrigger.Decide(new MonitoringPolicy(), pending with { RetrainRequestedAt = Now.AddDays(-2) }, Now, true, false, 0);
+        RetrainDecision ranLongAgo = RetrainTrigger.Decide(new MonitoringPolicy(), new MonitoringState("m", Now.AddDays(-3), null) { RetrainRequestedAt = Now.AddDays(-3).AddMinutes(-1) }, Now, true, false, 0);
+
+        waiting.Retrain.Should().BeFalse();
+        waiting.Reasons[0].Should().Contain("is still to run");
+        declined.Retrain.Should().BeTrue();
+        lost.Retrain.Should().BeTrue();
+        ranLongAgo.Retrain.Should().BeTrue();
+    }
+
+    [Fact]
     public void An_outcome_names_each_field_it_lacks_or_gets_wrong()
     {
         var outcome = new Outcome(null, -1, null, "", double.NaN, null);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace LocalFunctionsHost;
 
@@ -130,10 +131,21 @@ internal sealed record AppDefinition(
     string WorkerPath,
     string RoutePrefix,
     QueueSettings Queues,
-    TimeSpan FunctionTimeout)
+    TimeSpan FunctionTimeout,
+    IReadOnlyDictionary<string, LogLevel> LogLevels)
 {
     /// <summary>The worker assembly's name (build outputs are named after it).</summary>
     public string Name => Path.GetFileNameWithoutExtension(WorkerPath);
+
+    /// <summary>
+    /// The level the host logs a function's invocations at or above, from host.json <c>logging.logLevel</c> as the real
+    /// host reads it: the most specific of <c>Function.NAME</c>, <c>Function</c> and <c>default</c> (else Information).
+    /// </summary>
+    public LogLevel InvocationLogLevel(string function) =>
+        LogLevels.TryGetValue("Function." + function, out LogLevel named) ? named
+        : LogLevels.TryGetValue("Function", out LogLevel functions) ? functions
+        : LogLevels.TryGetValue("default", out LogLevel fallback) ? fallback
+        : LogLevel.Information;
 
     public static AppDefinition Load(string root)
     {
@@ -167,7 +179,24 @@ internal sealed record AppDefinition(
         TimeSpan timeout = rootElement.TryGetProperty("functionTimeout", out JsonElement ft) && ft.GetString() is { } t
             ? TimeSpan.Parse(t, CultureInfo.InvariantCulture)
             : TimeSpan.FromMinutes(30);
-        return new AppDefinition(root, executable, assembly, routePrefix.Trim('/'), QueueSettings.Read(queues), timeout);
+        return new AppDefinition(root, executable, assembly, routePrefix.Trim('/'), QueueSettings.Read(queues), timeout, LogLevelsOf(rootElement, hostPath));
+    }
+
+    private static Dictionary<string, LogLevel> LogLevelsOf(JsonElement host, string hostPath)
+    {
+        var levels = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);
+        if (host.TryGetProperty("logging", out JsonElement logging) && logging.ValueKind == JsonValueKind.Object
+            && logging.TryGetProperty("logLevel", out JsonElement logLevel) && logLevel.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty category in logLevel.EnumerateObject())
+            {
+                levels[category.Name] = category.Value.GetString() is { } text && Enum.TryParse(text, ignoreCase: true, out LogLevel level) && Enum.IsDefined(level)
+                    ? level
+                    : throw new InvalidDataException($"{hostPath}: logging.logLevel.{category.Name} must be Trace, Debug, Information, Warning, Error, Critical or None.");
+            }
+        }
+
+        return levels;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -73,7 +73,7 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         var outputs = new OutputBindings(_settings, _app.Queues);
         string systemKey = DurableWebhooks.SystemKey(_settings);
         var inputs = new InputBindings(_settings, () => _taskHub!.ClientBinding(new Uri($"http://127.0.0.1:{Port}/"), systemKey));
-        var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout);
+        var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout, _app.InvocationLogLevel);
         var keys = new FunctionKeys(_settings);
         _frontDoor = new HttpFrontDoor(_app, keys, Functions, _worker, inputs, MaxRequestBodyBytes(_settings), _logger, _verbose);
         reserved?.Release(port);
@@ -93,7 +93,7 @@ internal sealed class FunctionAppHost : IAsyncDisposable
             switch (function.Trigger.Type.ToLowerInvariant())
             {
                 case "timertrigger":
-                    var timer = new TimerTrigger(function, invoker, monitor, _clock, _logger);
+                    var timer = new TimerTrigger(function, invoker, monitor, _clock, _logger, _app.InvocationLogLevel(function.Name) <= LogLevel.Information);
                     timers.Add(timer);
                     _triggers.Add(Task.Run(() => Guard(function.Name, timer.RunAsync), CancellationToken.None));
                     break;

@@ -27,7 +27,7 @@ internal sealed class InvocationFailedException(string message, RpcException? fa
 /// input bindings, always a TraceContext (the worker needs one), waits within <c>functionTimeout</c>, then
 /// writes the queue and blob outputs.
 /// </summary>
-internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs, OutputBindings outputs, ILogger logger, TimeSpan timeout)
+internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs, OutputBindings outputs, ILogger logger, TimeSpan timeout, Func<string, LogLevel>? invocationLogLevel = null)
 {
     private static readonly TimeSpan WorkerWait = TimeSpan.FromSeconds(90);
 
@@ -51,7 +51,9 @@ internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs
     {
         WorkerChannel channel = await WaitForWorkerAsync(cancellationToken);
         await inputs.AddAsync(function, request, bindingValues, cancellationToken);
-        Log.Executing(logger, function.Name, reason, request.InvocationId);
+        // host.json may quiet a function's invocations (a timer that mostly finds nothing to do); failures are always logged.
+        bool logged = (invocationLogLevel?.Invoke(function.Name) ?? LogLevel.Information) <= LogLevel.Information;
+        if (logged) Log.Executing(logger, function.Name, reason, request.InvocationId);
         long started = Stopwatch.GetTimestamp();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
@@ -83,7 +85,7 @@ internal sealed class FunctionInvoker(WorkerProcess worker, InputBindings inputs
             response.OutputData.ToDictionary(o => o.Name, o => o.Data, StringComparer.OrdinalIgnoreCase),
             response.ReturnValue);
         await outputs.WriteAsync(function, result, bindingValues, cancellationToken);
-        Log.Executed(logger, function.Name, request.InvocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (logged) Log.Executed(logger, function.Name, request.InvocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
 

@@ -60,7 +60,7 @@ internal sealed class ScheduleMonitor(string connectionString, string hostId)
 /// Runs one timer-triggered function: <c>runOnStartup</c> once at start, a past-due run when the monitor
 /// shows a missed occurrence, then every occurrence of the schedule — one execution at a time, never retried.
 /// </summary>
-internal sealed class TimerTrigger(FunctionDefinition function, FunctionInvoker invoker, ScheduleMonitor monitor, TimeProvider clock, ILogger logger)
+internal sealed class TimerTrigger(FunctionDefinition function, FunctionInvoker invoker, ScheduleMonitor monitor, TimeProvider clock, ILogger logger, bool logsSchedule = true)
 {
     private static readonly Dictionary<string, string> NoValues = [];
     private readonly BindingDefinition _trigger = function.Trigger;
@@ -93,7 +93,7 @@ internal sealed class TimerTrigger(FunctionDefinition function, FunctionInvoker 
                 await monitor.WriteAsync(function.Name, new ScheduleStatus(status?.Last ?? DateTimeOffset.MinValue, next, at), stopping);
             }
 
-            Log.TimerScheduled(logger, function.Name, next);
+            if (logsSchedule) Log.TimerScheduled(logger, function.Name, next);
             TimeSpan wait = next - clock.GetUtcNow().UtcDateTime;
             if (wait > TimeSpan.Zero)
             {

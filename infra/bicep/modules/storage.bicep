@@ -35,7 +35,21 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-0
   name: 'default'
 }
 
-var queues = [ 'batch-requests', 'drift-requests', 'retrain-requests', 'promotion-requests', 'approval-timeouts' ]
+// Every queue the Pipelines app triggers on or writes to (QueueDefinitionTests checks the list against its function
+// metadata): batch runs and chunks, streaming scoring in and out, delayed outcomes, monitoring alerts, retraining,
+// champion–challenger and promotion requests. Poison queues (`NAME-poison`) are made by the Functions host on first use.
+var queues = [
+  'batch-runs'
+  'batch-chunks'
+  'batch-chunks-poison'
+  'score-requests'
+  'score-results'
+  'outcomes'
+  'alerts'
+  'retrain-requests'
+  'challenger-requests'
+  'promotion-requests'
+]
 
 resource workQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [for q in queues: {
   parent: queueService

@@ -31,13 +31,33 @@ public sealed class RetrainJob(
         ArgumentNullException.ThrowIfNull(triggers);
         MonitoringPolicy policy = options.For(model);
         DateTimeOffset now = clock.GetUtcNow(), from = now - policy.AccuracyWindow;
+        MonitoringState before = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
+        if (before.LastRetrainAt is { } last && now - last < policy.RetrainCooldown)
+        {
+            // A second request for the same need (a redelivered message, a cycle that asked twice) makes no second challenger.
+            throw new RetrainCoolingDownException(model, last, policy.RetrainCooldown);
+        }
+
         AliasPointer champion = await registry.GetAliasAsync(model, ModelRegistry.ChampionAlias, cancellationToken).ConfigureAwait(false);
         ModelVersion parent = await registry.GetVersionAsync(model, champion.Version, cancellationToken).ConfigureAwait(false);
-        PipelineSpec spec = await specs.FindAsync(model, parent.Lineage.PipelineSpecSha256, cancellationToken).ConfigureAwait(false)
-            ?? throw new PipelineSpecNotFoundException(model, parent.Version, parent.Lineage.PipelineSpecSha256);
+        PipelineSpec? spec = await specs.FindAsync(model, parent.Lineage.PipelineSpecSha256, cancellationToken).ConfigureAwait(false);
+        if (spec is null)
+        {
+            await DeclineAsync(model, cancellationToken).ConfigureAwait(false);
+            throw new PipelineSpecNotFoundException(model, parent.Version, parent.Lineage.PipelineSpecSha256);
+        }
 
         List<LabelledPrediction> labelled = await window.LabelledAsync(model, from, now, policy.PositiveClass, cancellationToken).ConfigureAwait(false);
-        RetrainedModel retrained = Retrainer.Retrain(spec, labelled, policy, cancellationToken);
+        RetrainedModel retrained;
+        try
+        {
+            retrained = Retrainer.Retrain(spec, labelled, policy, cancellationToken);
+        }
+        catch (InsufficientLabelsException)
+        {
+            await DeclineAsync(model, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
 
         var parameters = new SortedDictionary<string, string>(parent.Lineage.Parameters.ToDictionary(), StringComparer.Ordinal)
         {
@@ -81,6 +101,13 @@ public sealed class RetrainJob(
         return new RetrainOutcome(challenger, parent.Version, retrained);
     }
 
+    /// <summary>A declined request is no longer pending: the next cycle may ask again (once labels arrived, or the spec was stored).</summary>
+    private async Task DeclineAsync(string model, CancellationToken cancellationToken)
+    {
+        MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
+        await history.SaveStateAsync(state with { RetrainRequestedAt = null }, cancellationToken).ConfigureAwait(false);
+    }
+
     private static string CodeVersion =>
         typeof(RetrainJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
@@ -96,6 +123,10 @@ public sealed class RetrainJob(
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
+
+/// <summary>The model was retrained within its cooldown, so a further request is not acted on.</summary>
+public sealed class RetrainCoolingDownException(string model, DateTimeOffset lastRetrainAt, TimeSpan cooldown)
+    : Exception(string.Create(CultureInfo.InvariantCulture, $"'{model}' was retrained at {lastRetrainAt:u}, within its RetrainCooldown of {cooldown}."));
 
 /// <summary>The champion's lineage names a pipeline spec the spec store does not have, so there is nothing to retrain.</summary>
 public sealed class PipelineSpecNotFoundException(string model, int version, string specSha256)

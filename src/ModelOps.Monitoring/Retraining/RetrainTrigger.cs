@@ -14,6 +14,15 @@ public sealed record MonitoringState(string Model, DateTimeOffset? LastRetrainAt
     /// <summary>The challenger version champion–challenger last reached a verdict on.</summary>
     public int? JudgedChallenger { get; init; }
 
+    /// <summary>
+    /// When the cycle last asked for a retrain; cleared when the retrain declines. While a request is neither done nor
+    /// declined the cycle asks no second time, so a retrain slower than the cycle does not become two challengers.
+    /// </summary>
+    public DateTimeOffset? RetrainRequestedAt { get; init; }
+
+    /// <summary>A retrain was asked for at or after the last retrain, and has neither run nor declined yet.</summary>
+    public bool RetrainPending => RetrainRequestedAt is { } requested && (LastRetrainAt is not { } done || done < requested);
+
     /// <summary>A model never monitored.</summary>
     public static MonitoringState New(string model) => new(model, null, null);
 }
@@ -54,6 +63,12 @@ public static class RetrainTrigger
         if (reasons.Count > 0 && state.LastRetrainAt is { } previous && now - previous < policy.RetrainCooldown)
         {
             return new RetrainDecision(false, [string.Create(CultureInfo.InvariantCulture, $"cooling down: retrained {previous:u}, within {policy.RetrainCooldown}"), .. reasons]);
+        }
+
+        // A request older than the cooldown is taken as lost (its message expired or failed for good) and asked again.
+        if (reasons.Count > 0 && state.RetrainPending && now - state.RetrainRequestedAt!.Value < policy.RetrainCooldown)
+        {
+            return new RetrainDecision(false, [string.Create(CultureInfo.InvariantCulture, $"a retrain asked for at {state.RetrainRequestedAt:u} is still to run"), .. reasons]);
         }
 
         return new RetrainDecision(reasons.Count > 0, reasons);
