@@ -76,15 +76,17 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout);
         var keys = new FunctionKeys(_settings);
         _frontDoor = new HttpFrontDoor(_app, keys, Functions, _worker, inputs, MaxRequestBodyBytes(_settings), _logger, _verbose);
-        reserved?.Release(port);
-        await _frontDoor.StartAsync(port, cancellationToken);
         if (WorkerDispatch.IsDurable(Functions))
         {
+            // The task hub first: once the front door answers, a [DurableClient] binding must name a running sidecar.
             var dispatch = new WorkerDispatch(Functions, invoker, _logger, _stopping.Token);
             _taskHub = new DurableTaskHub(TaskHubSettings.Load(_app.Root, _settings), _settings.StorageConnectionString, $"{Environment.MachineName}-{HostId}", dispatch, _logger);
             await _taskHub.StartAsync(cancellationToken);
             _frontDoor.DurableWebhooks = new DurableWebhooks(_taskHub, keys, systemKey, _logger);
         }
+
+        reserved?.Release(port);
+        await _frontDoor.StartAsync(port, cancellationToken);
 
         var monitor = new ScheduleMonitor(_settings.StorageConnectionString, HostId);
         var timers = new List<TimerTrigger>();
