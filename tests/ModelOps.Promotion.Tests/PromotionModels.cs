@@ -11,6 +11,7 @@ internal static class PromotionModels
 {
     private static readonly Lazy<ModelPair> ChurnPair = new(TrainChurn);
     private static readonly Lazy<ModelPair> AdultPair = new(TrainAdult);
+    private static readonly Lazy<ModelPair> TelcoPair = new(TrainTelco);
 
     /// <summary>Champion and challenger artifacts with held-out metrics, and labelled rows (CSV) to compare them on.</summary>
     public sealed record ModelPair(byte[] Champion, IReadOnlyDictionary<string, double> ChampionMetrics, byte[] Challenger, IReadOnlyDictionary<string, double> ChallengerMetrics, string LabelledCsv);
@@ -20,6 +21,37 @@ internal static class PromotionModels
 
     /// <summary>Adult: the champion without <c>sex</c>, the challenger with it (the fairness gate refuses it).</summary>
     public static ModelPair Adult => AdultPair.Value;
+
+    /// <summary>
+    /// Telco churn (the shipped example spec): the champion learned from the first 400 customers, the challenger from
+    /// the whole training split; the labelled rows are the held-out customers, as the file has them.
+    /// </summary>
+    public static ModelPair Telco => TelcoPair.Value;
+
+    /// <summary>One held-out Telco customer as a scoring body (numbers as numbers, no id, no outcome).</summary>
+    public static string TelcoRowJson()
+    {
+        string[] lines = File.ReadAllLines(Learning.Tests.Pipelines.TelcoData.CsvPath);
+        string[] names = lines[0].Split(',');
+        string[] values = lines.Skip(1 + Learning.Tests.Pipelines.TelcoData.TrainRows).Select(l => l.Split(',')).First(v => v.All(x => x.Trim().Length > 0));
+        var row = new System.Text.Json.Nodes.JsonObject();
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (names[i] is "customerID" or "Churn") continue;
+            row[names[i]] = double.TryParse(values[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : values[i];
+        }
+
+        return row.ToJsonString();
+    }
+
+    private static ModelPair TrainTelco()
+    {
+        Dataset train = Learning.Tests.Pipelines.TelcoData.Train;
+        string[] lines = File.ReadAllLines(Learning.Tests.Pipelines.TelcoData.CsvPath);
+        string labelled = string.Join('\n', lines.Take(1).Concat(lines.Skip(1 + Learning.Tests.Pipelines.TelcoData.TrainRows))) + "\n";
+        PipelineSpec spec = Learning.Tests.Pipelines.TelcoData.ExampleSpec();
+        return Pair(spec, spec, train.Slice(0, 400), train, Learning.Tests.Pipelines.TelcoData.Test, labelled);
+    }
 
     private static ModelPair TrainChurn()
     {
