@@ -59,6 +59,7 @@ public static class PromotionNoticeMessage
         PromotionStage.Expired => "expired undecided",
         PromotionStage.GatesFailed => "was stopped by the gates",
         PromotionStage.Cancelled => "was cancelled",
+        PromotionStage.NotPromoted => "was approved but not promoted",
         _ => "ended",
     };
 }

@@ -12,12 +12,16 @@ internal static class PromotionModels
     private static readonly Lazy<ModelPair> ChurnPair = new(TrainChurn);
     private static readonly Lazy<ModelPair> AdultPair = new(TrainAdult);
     private static readonly Lazy<ModelPair> TelcoPair = new(TrainTelco);
+    private static readonly Lazy<byte[]> Hotfix = new(TrainHotfix);
 
     /// <summary>Champion and challenger artifacts with held-out metrics, and labelled rows (CSV) to compare them on.</summary>
     public sealed record ModelPair(byte[] Champion, IReadOnlyDictionary<string, double> ChampionMetrics, byte[] Challenger, IReadOnlyDictionary<string, double> ChallengerMetrics, string LabelledCsv);
 
     /// <summary>Churn: the champion learned from few rows, the challenger from many; both compared on fresh rows.</summary>
     public static ModelPair Churn => ChurnPair.Value;
+
+    /// <summary>A third churn model (same inputs, learned from other rows), for a champion moved by hand.</summary>
+    public static byte[] ChurnHotfix => Hotfix.Value;
 
     /// <summary>Adult: the champion without <c>sex</c>, the challenger with it (the fairness gate refuses it).</summary>
     public static ModelPair Adult => AdultPair.Value;
@@ -59,6 +63,13 @@ internal static class PromotionModels
         string labelled = Csv(SyntheticChurn.Generate(1500, seed: 12));
         (PipelineSpec spec, _) = SpecInference.FromData(train, "churn", "Yes", EstimatorType.Glm, exclude: ["customer_id"], name: "churn");
         return Pair(spec, spec, train.Slice(0, 300), train, Read(labelled), labelled);
+    }
+
+    private static byte[] TrainHotfix()
+    {
+        Dataset train = Read(Csv(SyntheticChurn.Generate(800, seed: 13)));
+        (PipelineSpec spec, _) = SpecInference.FromData(Read(Csv(SyntheticChurn.Generate(3000, seed: 11))), "churn", "Yes", EstimatorType.Glm, exclude: ["customer_id"], name: "churn");
+        return PipelineOnnxExporter.Export(PipelineTrainer.Fit(spec, train).Pipeline);
     }
 
     private static ModelPair TrainAdult()

@@ -51,6 +51,29 @@ public sealed class PromotionOrchestrationTests(AzuriteFixture azurite, MaildevF
     }
 
     [Fact]
+    public async Task An_approval_whose_alias_moved_meanwhile_ends_not_promoted_and_tells_the_requester_why()
+    {
+        await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);
+        await harness.SeedAsync(PromotionModels.Churn);
+        string id = await harness.Starter.StartAsync(harness.Client, harness.Request(), CancellationToken.None);
+        Uri approve = await harness.LinkAsync(harness.Approvers[0], ApprovalDecision.Approve);
+
+        // Someone points the champion back at a version by hand while the approvers look: the gates' comparison is stale.
+        int hotfix = (await harness.Registry.RegisterAsync(
+            new RegistrationRequest(PromotionHarness.Model, Metrics: PromotionModels.Churn.ChampionMetrics, Alias: "champion", Reason: "hotfix"),
+            PromotionModels.ChurnHotfix, "ops", CancellationToken.None)).Version;
+        (await harness.Page.PostAsync(approve, "Fine by me.", new DurableDecisionSignal(harness.Client))).StatusCode.Should().Be(200);
+
+        PromotionOutcome outcome = await harness.OutcomeAsync(id, PromotionHarness.Patience);
+        outcome.Stage.Should().Be(PromotionStage.NotPromoted);
+        outcome.Move.Should().BeNull();
+        outcome.Reasons.Should().ContainSingle().Which.Should().Contain("was not moved").And.Contain("request the promotion again");
+        (await harness.Registry.GetAliasAsync(PromotionHarness.Model, "champion", CancellationToken.None)).Version.Should().Be(hotfix);
+        string text = (await harness.WaitForMailAsync(harness.Requester)).GetProperty("text").GetString()!;
+        text.Should().Contain("was approved but not promoted").And.Contain("was not moved");
+    }
+
+    [Fact]
     public async Task A_rejected_request_leaves_the_champion_and_tells_the_requester()
     {
         await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);

@@ -19,8 +19,12 @@ public static partial class PromotionOrchestration
     /// <summary>The external event that tells the orchestration a decision is on record.</summary>
     public const string DecisionEvent = "decision";
 
-    // Activities are at least once; five tries with backoff ride out a mail server or storage blip.
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2)));
+    // Activities are at least once; five tries with backoff ride out a mail server or storage blip. A refused
+    // precondition (the alias moved since the gates ran) is not a blip: trying again cannot change the answer.
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2))
+    {
+        HandleFailure = failure => !failure.IsCausedBy<ModelOps.Registry.RegistryPreconditionFailedException>(),
+    });
 
     [Function(Name)]
     public static Task<PromotionOutcome> Run([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -63,7 +67,18 @@ public static partial class PromotionOrchestration
         }
 
         progress = Move(context, log, progress, PromotionStage.Approved, [$"approved by {decision.Approver}: {decision.Comment}"]);
-        PromotedAlias move = await context.CallActivityAsync<PromotedAlias>(PromotionActivities.Promote, request, Retry);
+        PromotedAlias move;
+        try
+        {
+            move = await context.CallActivityAsync<PromotedAlias>(PromotionActivities.Promote, request, Retry);
+        }
+        catch (TaskFailedException e)
+        {
+            // The decision stands, the alias did not move: the request ends here and the requester is told why.
+            string why = $"approved by {decision.Approver}, but '{request.TargetAlias}' was not moved: {e.FailureDetails.ErrorMessage}";
+            return await FinishAsync(context, Move(context, log, progress, PromotionStage.NotPromoted, [why]), request, decision, null);
+        }
+
         string moved = $"'{move.Alias}' moved from version {move.FromVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} to {move.ToVersion}; approved by {decision.Approver}: {decision.Comment}";
         return await FinishAsync(context, Move(context, log, progress, PromotionStage.Promoted, [moved]), request, decision, move);
     }
