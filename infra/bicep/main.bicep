@@ -52,6 +52,12 @@ param approvalsBaseUrl string = ''
 @description('How long approvers have to decide on a promotion (d.hh:mm:ss).')
 param approvalDeadline string = '3.00:00:00'
 
+@description('Jurisdiction the models serve, for the forbidden-features gate (e.g. EU; empty: none).')
+param jurisdiction string = ''
+
+@description('Inputs forbidden in that jurisdiction, comma-separated (e.g. gender,age).')
+param forbiddenFeatures string = ''
+
 @description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
 param keyVaultAdminObjectId string = ''
 
@@ -112,6 +118,8 @@ var sharedSettings = {
   smtpFrom: smtpFrom
   approvalsBaseUrl: approvalsBaseUrl
   approvalDeadline: approvalDeadline
+  jurisdiction: jurisdiction
+  forbiddenFeatures: forbiddenFeatures
 }
 
 module scoring 'modules/functionapp.bicep' = {

@@ -148,6 +148,28 @@ public sealed class PromotionOrchestrationTests(AzuriteFixture azurite, MaildevF
     }
 
     [Fact]
+    public async Task A_telco_challenger_using_a_feature_the_jurisdiction_forbids_never_reaches_an_approver()
+    {
+        await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev, new Dictionary<string, string?>
+        {
+            ["Promotion:Jurisdiction"] = "EU",
+            ["Promotion:ForbiddenFeatures"] = "gender",
+        });
+        await harness.SeedAsync(PromotionModels.Telco);
+
+        string id = await harness.Starter.StartAsync(harness.Client, harness.Request(), CancellationToken.None);
+        PromotionOutcome outcome = await harness.OutcomeAsync(id, PromotionHarness.Patience);
+
+        outcome.Stage.Should().Be(PromotionStage.GatesFailed);
+        outcome.Reasons.Should().Equal("forbidden-features: input 'gender' is forbidden in jurisdiction 'EU'.");
+        (await harness.WaitForMailAsync(harness.Requester)).GetProperty("text").GetString().Should().Contain("was stopped by the gates").And.Contain("'gender'");
+        foreach (string approver in harness.Approvers)
+        {
+            (await harness.MailToAsync(approver)).Should().BeEmpty();
+        }
+    }
+
+    [Fact]
     public async Task A_second_request_for_the_same_version_is_refused_while_the_first_is_open()
     {
         await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);
