@@ -170,6 +170,36 @@ public sealed class PromotionOrchestrationTests(AzuriteFixture azurite, MaildevF
     }
 
     [Fact]
+    public async Task A_cancelled_request_ends_cancelled_its_links_answer_decided_and_a_second_cancel_is_refused()
+    {
+        await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);
+        await harness.SeedAsync(PromotionModels.Churn);
+        string id = await harness.Starter.StartAsync(harness.Client, harness.Request(), CancellationToken.None);
+        Uri approve = await harness.LinkAsync(harness.Approvers[0], ApprovalDecision.Approve);
+
+        PromotionStatus cancelled = await harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 2, harness.Requester, "Wrong training window.", CancellationToken.None);
+        PromotionOutcome outcome = await harness.OutcomeAsync(id, PromotionHarness.Patience);
+        Func<Task> again = () => harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 2, harness.Requester, "Twice.", CancellationToken.None);
+        Func<Task> unknown = () => harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 9, harness.Requester, "Never asked.", CancellationToken.None);
+        Func<Task> silent = () => harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 2, harness.Requester, " ", CancellationToken.None);
+
+        cancelled.RequestId.Should().Be(id);
+        outcome.Stage.Should().Be(PromotionStage.Cancelled);
+        outcome.Reasons.Should().Equal($"cancelled by {harness.Requester}: Wrong training window.");
+        (await harness.WaitForMailAsync(harness.Requester)).GetProperty("subject").GetString().Should().StartWith("Promotion was cancelled");
+        PageAnswer late = await harness.Page.PostAsync(approve, "Approve anyway", new DurableDecisionSignal(harness.Client));
+        late.StatusCode.Should().Be(409);
+        late.Html.Should().Contain("RequestDecided").And.Contain("cancelled");
+        await again.Should().ThrowAsync<PromotionNotOpenException>();
+        await unknown.Should().ThrowAsync<RegistryNotFoundException>();
+        await silent.Should().ThrowAsync<InvalidPromotionRequestException>();
+        (await harness.Registry.GetAliasAsync(PromotionHarness.Model, "champion", CancellationToken.None)).Version.Should().Be(1);
+        (await PromotionStarter.ListAsync(harness.Client, PromotionHarness.Model, CancellationToken.None)).Should().ContainSingle()
+            .Which.Should().BeEquivalentTo(new { RequestId = id, Model = PromotionHarness.Model, Version = 2, Stage = "Cancelled", RuntimeStatus = "Completed" });
+        (await PromotionStarter.ListAsync(harness.Client, "another-model", CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_second_request_for_the_same_version_is_refused_while_the_first_is_open()
     {
         await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);

@@ -48,6 +48,12 @@ public static partial class PromotionOrchestration
             return await FinishAsync(context, Move(context, log, progress, PromotionStage.GatesFailed, gates.FailureReasons), request, null, null);
         }
 
+        // A request cancelled while its gates ran asks nobody.
+        if (await context.CallActivityAsync<RecordedDecision?>(PromotionActivities.Decision, request, Retry) is { Decision: ApprovalDecision.Cancel } early)
+        {
+            return await FinishAsync(context, Move(context, log, progress, PromotionStage.Cancelled, [Cancelled(early)]), request, early, null);
+        }
+
         progress = Move(context, log, progress, PromotionStage.AwaitingApproval);
         DateTime deadline = context.CurrentUtcDateTime + start.ApprovalDeadline;
         var expiresAt = new DateTimeOffset(deadline, TimeSpan.Zero);
@@ -59,6 +65,11 @@ public static partial class PromotionOrchestration
         {
             string reason = $"nobody decided by {expiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
             return await FinishAsync(context, Move(context, log, progress, PromotionStage.Expired, [reason]), request, null, null);
+        }
+
+        if (decision.Decision == ApprovalDecision.Cancel)
+        {
+            return await FinishAsync(context, Move(context, log, progress, PromotionStage.Cancelled, [Cancelled(decision)]), request, decision, null);
         }
 
         if (decision.Decision == ApprovalDecision.Reject)
@@ -108,6 +119,8 @@ public static partial class PromotionOrchestration
             }
         }
     }
+
+    private static string Cancelled(RecordedDecision decision) => $"cancelled by {decision.Approver}: {decision.Comment}";
 
     private static async Task<PromotionOutcome> FinishAsync(TaskOrchestrationContext context, PromotionProgress progress, PromotionRequest request, RecordedDecision? decision, PromotedAlias? move)
     {

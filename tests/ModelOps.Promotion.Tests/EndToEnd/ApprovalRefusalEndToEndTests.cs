@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ModelOps.Registry;
 using ModelOps.Testing;
@@ -8,20 +9,22 @@ namespace ModelOps.Promotion.Tests.EndToEnd;
 /// <summary>
 /// The approval page under the local Functions host refusing what it must: self-approval, an approver not on the
 /// list, a tampered token, a reused token and an expired one each get a refusal page with a 4xx and change nothing;
-/// concurrent Approve posts racing Reject posts make exactly one decision, one alias move and one audit entry. One
-/// host session with a short deadline serves every case (two models: one decided, one left to expire).
+/// concurrent Approve posts racing Reject posts make exactly one decision, one alias move and one audit entry; a
+/// request withdrawn over HTTP ends cancelled and shows in the model's list. One host session with a short deadline
+/// serves every case (three models: one decided, one left to expire, one cancelled).
 /// </summary>
 [Collection(LocalServices.Name)]
 public sealed class ApprovalRefusalEndToEndTests(AzuriteFixture azurite, MaildevFixture maildev)
 {
     private const string Decided = "retention";
     private const string Lapsing = "winback";
+    private const string Withdrawn = "upsell";
 
     /// <summary>Long enough for the decided model's steps on a loaded machine; the lapsing model waits it out.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Refused_links_change_nothing_and_racing_decisions_make_exactly_one()
+    public async Task Refused_links_change_nothing_racing_decisions_make_exactly_one_and_a_cancelled_request_ends_cancelled()
     {
         await using PromotionStack stack = await PromotionStack.StartAsync(azurite, maildev, new Dictionary<string, string>
         {
@@ -29,8 +32,10 @@ public sealed class ApprovalRefusalEndToEndTests(AzuriteFixture azurite, Maildev
         });
         (int lapsingChampion, int lapsingChallenger) = await stack.SeedAsync(Lapsing, PromotionModels.Telco);
         (int champion, int challenger) = await stack.SeedAsync(Decided, PromotionModels.Telco);
+        (int withdrawnChampion, int withdrawnChallenger) = await stack.SeedAsync(Withdrawn, PromotionModels.Telco);
         (await stack.RequestPromotionAsync(Lapsing, lapsingChallenger)).StatusCode.Should().Be(HttpStatusCode.Accepted);
         (await stack.RequestPromotionAsync(Decided, challenger)).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await stack.RequestPromotionAsync(Withdrawn, withdrawnChallenger)).StatusCode.Should().Be(HttpStatusCode.Accepted);
         RenderedForm approve = ApprovalBrowser.FormOf(await stack.LinkAsync(stack.Approvers[0], Decided, "Approve"));
         RenderedForm reject = ApprovalBrowser.FormOf(await stack.LinkAsync(stack.Approvers[1], Decided, "Reject"));
         int auditBefore = (await stack.AuditAsync(Decided)).Length;
@@ -72,6 +77,38 @@ public sealed class ApprovalRefusalEndToEndTests(AzuriteFixture azurite, Maildev
         (await ApprovalBrowser.RefusalAsync(ApprovalBrowser.SubmitAsync(stack.Browser, winner, "Once more.")))
             .Should().Be((HttpStatusCode.Conflict, "AlreadyUsed"));
         (await stack.AuditAsync(Decided)).Length.Should().Be(audit.Length);
+
+        // The third request is withdrawn over HTTP once its approvers were asked; a second cancel is refused.
+        RenderedForm withdrawnLink = ApprovalBrowser.FormOf(await stack.LinkAsync(stack.Approvers[0], Withdrawn, "Approve"));
+        using (HttpResponseMessage cancel = await stack.Pipelines.PostAsJsonAsync($"/api/models/{Withdrawn}/promotions/{withdrawnChallenger}/cancel", new { reason = "Wrong training window.", by = stack.Requester }))
+        {
+            cancel.StatusCode.Should().Be(HttpStatusCode.Accepted, await cancel.Content.ReadAsStringAsync());
+        }
+
+        JsonElement cancelled = await stack.WaitForStageAsync(Withdrawn, withdrawnChallenger, "Cancelled");
+        cancelled.GetProperty("reasons")[0].GetString().Should().Be($"cancelled by {stack.Requester}: Wrong training window.");
+        using (HttpResponseMessage twice = await stack.Pipelines.PostAsJsonAsync($"/api/models/{Withdrawn}/promotions/{withdrawnChallenger}/cancel", new { reason = "Again." }))
+        {
+            twice.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        }
+
+        // The same through the CLI: list shows the request, a cancel of the ended request fails naming why.
+        string[] pipelines = ["--url", stack.Host.AddressOf(1).AbsoluteUri, "--key", stack.Host.FunctionKey];
+        (int listExit, string listOutput, string listError) = await ModelOpsCli.RunAsync(["promote", "list", Withdrawn, .. pipelines]);
+        (int cancelExit, _, string cancelError) = await ModelOpsCli.RunAsync(["promote", "cancel", Withdrawn, withdrawnChallenger.ToString(System.Globalization.CultureInfo.InvariantCulture), "--reason", "Again.", .. pipelines]);
+        (int noReason, _, string noReasonError) = await ModelOpsCli.RunAsync(["promote", "cancel", Withdrawn, "2", .. pipelines]);
+        listExit.Should().Be(0, listError);
+        listOutput.Should().StartWith($"{withdrawnChallenger}\tCancelled\t");
+        cancelExit.Should().Be(1);
+        cancelError.Should().Contain("no longer open");
+        noReason.Should().Be(2);
+        noReasonError.Should().Contain("--reason");
+
+        (await ApprovalBrowser.RefusalAsync(ApprovalBrowser.SubmitAsync(stack.Browser, withdrawnLink, "Too late.")))
+            .Should().Be((HttpStatusCode.Conflict, "RequestDecided"));
+        JsonElement[] listed = (await stack.Pipelines.GetFromJsonAsync<JsonElement[]>(new Uri($"/api/models/{Withdrawn}/promotions", UriKind.Relative)))!;
+        listed.Should().ContainSingle().Which.GetProperty("stage").GetString().Should().Be("Cancelled");
+        (await stack.Registry.GetAliasAsync(Withdrawn, ModelRegistry.ChampionAlias, CancellationToken.None)).Version.Should().Be(withdrawnChampion);
 
         // The other model's request lapses at the deadline; its link then says so, and nothing moves.
         RenderedForm late = ApprovalBrowser.FormOf(await stack.LinkAsync(stack.Approvers[0], Lapsing, "Approve"));
