@@ -55,6 +55,12 @@ param approvalDeadline string = '3.00:00:00'
 @description('OTLP collector the Scoring app also exports its meters to, e.g. http://collector:4318 (optional; Application Insights gets them regardless).')
 param otlpEndpoint string = ''
 
+@description('Jurisdiction the models serve, for the forbidden-features gate (e.g. EU; empty: none).')
+param jurisdiction string = ''
+
+@description('Inputs forbidden in that jurisdiction, comma-separated (e.g. gender,age).')
+param forbiddenFeatures string = ''
+
 @description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
 param keyVaultAdminObjectId string = ''
 
@@ -116,6 +122,8 @@ var sharedSettings = {
   approvalsBaseUrl: approvalsBaseUrl
   approvalDeadline: approvalDeadline
   otlpEndpoint: otlpEndpoint
+  jurisdiction: jurisdiction
+  forbiddenFeatures: forbiddenFeatures
 }
 
 module scoring 'modules/functionapp.bicep' = {

@@ -41,7 +41,7 @@ public static class PromotionNoticeMessage
             : $"The request {Outcome(notice.Stage)}.");
         if (notice.Decision is { } d)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{(d.Decision == ApprovalDecision.Approve ? "Approved" : "Rejected")} by {d.Approver} on {d.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {d.Comment}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{d.Decision switch { ApprovalDecision.Approve => "Approved", ApprovalDecision.Reject => "Rejected", _ => "Cancelled" }} by {d.Approver} on {d.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {d.Comment}");
         }
 
         foreach (string reason in notice.Reasons)
@@ -59,6 +59,7 @@ public static class PromotionNoticeMessage
         PromotionStage.Expired => "expired undecided",
         PromotionStage.GatesFailed => "was stopped by the gates",
         PromotionStage.Cancelled => "was cancelled",
+        PromotionStage.NotPromoted => "was approved but not promoted",
         _ => "ended",
     };
 }

@@ -13,7 +13,7 @@ public static class DecisionPage
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(request);
-        string verb = decision.Decision == ApprovalDecision.Approve ? "approved" : "rejected";
+        string verb = Verb(decision.Decision);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Decision recorded</title><style>{Style}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"decision\" data-decision=\"{E(verb)}\"><h1>Decision recorded: {E(verb)}</h1>");
@@ -21,6 +21,14 @@ public static class DecisionPage
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{E(request.Requester)} will be told. The link cannot be used again.</p></div></body></html>");
         return html.ToString();
     }
+
+    /// <summary>How a decision reads in a sentence: approved, rejected or cancelled.</summary>
+    public static string Verb(ApprovalDecision decision) => decision switch
+    {
+        ApprovalDecision.Approve => "approved",
+        ApprovalDecision.Reject => "rejected",
+        _ => "cancelled",
+    };
 
     /// <summary>The page for a post that is missing something (a comment, a decision); nothing was decided.</summary>
     public static string Invalid(IReadOnlyList<string> problems)

@@ -35,7 +35,7 @@ public static class RefusalPage
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"refusal\" id=\"refusal\" data-reason=\"{E(refusal.ToString())}\"><h1>{E(title)}</h1><p>{E(detail)}</p>");
         if (earlier is not null)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p>Decision on record: <b>{E(earlier.Decision == ApprovalDecision.Approve ? "approved" : "rejected")}</b> by {E(earlier.Approver)} on {earlier.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC — “{E(earlier.Comment)}”.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p>Decision on record: <b>{E(DecisionPage.Verb(earlier.Decision))}</b> by {E(earlier.Approver)} on {earlier.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC — “{E(earlier.Comment)}”.</p>");
         }
 
         html.Append("<p><b>Nothing was changed.</b></p></div></body></html>");

@@ -20,5 +20,8 @@ internal sealed class InMemoryApprovalTokenStore : IApprovalTokenStore
     public Task<bool> TryConsumeAsync(ApprovalTokenRecord consumed, string etag, RecordedDecision decision, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The mail tests never decide.");
 
+    public Task<bool> TryRecordAsync(RecordedDecision decision, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The mail tests never decide.");
+
     public Task ResetAsync(string requestId, CancellationToken cancellationToken) => throw new NotSupportedException("The mail tests never reset.");
 }

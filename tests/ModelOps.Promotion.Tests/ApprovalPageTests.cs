@@ -65,8 +65,9 @@ public sealed class ApprovalPageTests(AzuriteFixture azurite, MaildevFixture mai
             noComment.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         }
 
-        // Signed in as someone else (the requester, or the other approver), a link is not theirs to use.
-        (await Refusal(server.PostAsync(other, "I approve", signedIn: harness.Requester))).Should().Be((HttpStatusCode.Forbidden, "WrongApprover"));
+        // Signed in as someone else (the requester, a stranger, or the other approver), a link is not theirs to use.
+        (await Refusal(server.PostAsync(other, "I approve", signedIn: harness.Requester))).Should().Be((HttpStatusCode.Forbidden, "SelfApproval"));
+        (await Refusal(server.PostAsync(other, "I approve", signedIn: "mallory@example.org"))).Should().Be((HttpStatusCode.Forbidden, "NotAnApprover"));
         (await Refusal(server.PostAsync(approve, "I approve", signedIn: harness.Approvers[1]))).Should().Be((HttpStatusCode.Forbidden, "WrongApprover"));
 
         (await harness.Service<IApprovalTokenStore>().GetDecisionAsync(id, CancellationToken.None)).Should().BeNull("no refusal records anything");

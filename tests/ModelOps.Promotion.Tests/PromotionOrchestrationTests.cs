@@ -51,6 +51,29 @@ public sealed class PromotionOrchestrationTests(AzuriteFixture azurite, MaildevF
     }
 
     [Fact]
+    public async Task An_approval_whose_alias_moved_meanwhile_ends_not_promoted_and_tells_the_requester_why()
+    {
+        await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);
+        await harness.SeedAsync(PromotionModels.Churn);
+        string id = await harness.Starter.StartAsync(harness.Client, harness.Request(), CancellationToken.None);
+        Uri approve = await harness.LinkAsync(harness.Approvers[0], ApprovalDecision.Approve);
+
+        // Someone points the champion back at a version by hand while the approvers look: the gates' comparison is stale.
+        int hotfix = (await harness.Registry.RegisterAsync(
+            new RegistrationRequest(PromotionHarness.Model, Metrics: PromotionModels.Churn.ChampionMetrics, Alias: "champion", Reason: "hotfix"),
+            PromotionModels.ChurnHotfix, "ops", CancellationToken.None)).Version;
+        (await harness.Page.PostAsync(approve, "Fine by me.", new DurableDecisionSignal(harness.Client))).StatusCode.Should().Be(200);
+
+        PromotionOutcome outcome = await harness.OutcomeAsync(id, PromotionHarness.Patience);
+        outcome.Stage.Should().Be(PromotionStage.NotPromoted);
+        outcome.Move.Should().BeNull();
+        outcome.Reasons.Should().ContainSingle().Which.Should().Contain("was not moved").And.Contain("request the promotion again");
+        (await harness.Registry.GetAliasAsync(PromotionHarness.Model, "champion", CancellationToken.None)).Version.Should().Be(hotfix);
+        string text = (await harness.WaitForMailAsync(harness.Requester)).GetProperty("text").GetString()!;
+        text.Should().Contain("was approved but not promoted").And.Contain("was not moved");
+    }
+
+    [Fact]
     public async Task A_rejected_request_leaves_the_champion_and_tells_the_requester()
     {
         await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);
@@ -122,6 +145,58 @@ public sealed class PromotionOrchestrationTests(AzuriteFixture azurite, MaildevF
         }
 
         (await harness.Registry.GetAliasAsync(PromotionHarness.Model, "champion", CancellationToken.None)).Version.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_telco_challenger_using_a_feature_the_jurisdiction_forbids_never_reaches_an_approver()
+    {
+        await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev, new Dictionary<string, string?>
+        {
+            ["Promotion:Jurisdiction"] = "EU",
+            ["Promotion:ForbiddenFeatures"] = "gender",
+        });
+        await harness.SeedAsync(PromotionModels.Telco);
+
+        string id = await harness.Starter.StartAsync(harness.Client, harness.Request(), CancellationToken.None);
+        PromotionOutcome outcome = await harness.OutcomeAsync(id, PromotionHarness.Patience);
+
+        outcome.Stage.Should().Be(PromotionStage.GatesFailed);
+        outcome.Reasons.Should().Equal("forbidden-features: input 'gender' is forbidden in jurisdiction 'EU'.");
+        (await harness.WaitForMailAsync(harness.Requester)).GetProperty("text").GetString().Should().Contain("was stopped by the gates").And.Contain("'gender'");
+        foreach (string approver in harness.Approvers)
+        {
+            (await harness.MailToAsync(approver)).Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_ends_cancelled_its_links_answer_decided_and_a_second_cancel_is_refused()
+    {
+        await using PromotionHarness harness = await PromotionHarness.StartAsync(azurite, maildev);
+        await harness.SeedAsync(PromotionModels.Churn);
+        string id = await harness.Starter.StartAsync(harness.Client, harness.Request(), CancellationToken.None);
+        Uri approve = await harness.LinkAsync(harness.Approvers[0], ApprovalDecision.Approve);
+
+        PromotionStatus cancelled = await harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 2, harness.Requester, "Wrong training window.", CancellationToken.None);
+        PromotionOutcome outcome = await harness.OutcomeAsync(id, PromotionHarness.Patience);
+        Func<Task> again = () => harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 2, harness.Requester, "Twice.", CancellationToken.None);
+        Func<Task> unknown = () => harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 9, harness.Requester, "Never asked.", CancellationToken.None);
+        Func<Task> silent = () => harness.Starter.CancelAsync(harness.Client, PromotionHarness.Model, 2, harness.Requester, " ", CancellationToken.None);
+
+        cancelled.RequestId.Should().Be(id);
+        outcome.Stage.Should().Be(PromotionStage.Cancelled);
+        outcome.Reasons.Should().Equal($"cancelled by {harness.Requester}: Wrong training window.");
+        (await harness.WaitForMailAsync(harness.Requester)).GetProperty("subject").GetString().Should().StartWith("Promotion was cancelled");
+        PageAnswer late = await harness.Page.PostAsync(approve, "Approve anyway", new DurableDecisionSignal(harness.Client));
+        late.StatusCode.Should().Be(409);
+        late.Html.Should().Contain("RequestDecided").And.Contain("cancelled");
+        await again.Should().ThrowAsync<PromotionNotOpenException>();
+        await unknown.Should().ThrowAsync<RegistryNotFoundException>();
+        await silent.Should().ThrowAsync<InvalidPromotionRequestException>();
+        (await harness.Registry.GetAliasAsync(PromotionHarness.Model, "champion", CancellationToken.None)).Version.Should().Be(1);
+        (await PromotionStarter.ListAsync(harness.Client, PromotionHarness.Model, CancellationToken.None)).Should().ContainSingle()
+            .Which.Should().BeEquivalentTo(new { RequestId = id, Model = PromotionHarness.Model, Version = 2, Stage = "Cancelled", RuntimeStatus = "Completed" });
+        (await PromotionStarter.ListAsync(harness.Client, "another-model", CancellationToken.None)).Should().BeEmpty();
     }
 
     [Fact]

@@ -97,12 +97,15 @@ public sealed class LocalFunctionsHostProcess : IAsyncDisposable
     /// <summary>
     /// Starts the host with <paramref name="appRoots"/> and the app settings <paramref name="values"/>, and waits until
     /// every app answers <paramref name="readinessPath"/> with a 200 (null: returns at once, for tests of a host or worker that fails at start).
+    /// <paramref name="port"/> is the first app's front door (default: free ports found now); a host restarted on the
+    /// ports of the one before keeps the addresses its apps put in links.
     /// </summary>
     public static async Task<LocalFunctionsHostProcess> StartAsync(
         IReadOnlyList<string> appRoots,
         IReadOnlyDictionary<string, string>? values = null,
         string? readinessPath = "/api/health",
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        int? port = null)
     {
         ArgumentNullException.ThrowIfNull(appRoots);
         string folder = Directory.CreateTempSubdirectory("modelops-host-").FullName;
@@ -116,7 +119,7 @@ public sealed class LocalFunctionsHostProcess : IAsyncDisposable
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "local.settings.json"), settings.ToJsonString());
 
-        int port = FreeConsecutivePorts(appRoots.Count);
+        int first = port ?? FreeConsecutivePorts(appRoots.Count);
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(HostAssembly);
         foreach (string root in appRoots)
@@ -125,13 +128,13 @@ public sealed class LocalFunctionsHostProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add("--port");
-        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(first.ToString(CultureInfo.InvariantCulture));
         info.ArgumentList.Add("--settings");
         info.ArgumentList.Add(Path.Combine(folder, "local.settings.json"));
         info.Environment.Remove("AzureWebJobsStorage");
 
         var process = new Process { StartInfo = info };
-        var host = new LocalFunctionsHostProcess(process, port, appRoots.Count, folder, functionKey, masterKey);
+        var host = new LocalFunctionsHostProcess(process, first, appRoots.Count, folder, functionKey, masterKey);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.Start();
@@ -228,7 +231,8 @@ public sealed class LocalFunctionsHostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeConsecutivePorts(int count)
+    /// <summary>The first of <paramref name="count"/> consecutive loopback ports that are free now.</summary>
+    public static int FreeConsecutivePorts(int count)
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {

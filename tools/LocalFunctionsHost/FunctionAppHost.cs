@@ -72,19 +72,23 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         Functions = functions;
         var outputs = new OutputBindings(_settings, _app.Queues);
         string systemKey = DurableWebhooks.SystemKey(_settings);
-        var inputs = new InputBindings(_settings, () => _taskHub!.ClientBinding(new Uri($"http://127.0.0.1:{Port}/"), systemKey));
+        // The task hub starts before the front door: a resumed orchestration's activity may ask for the durable client
+        // while the front door is still binding, so the management URLs name the port it is about to take.
+        var inputs = new InputBindings(_settings, () => _taskHub!.ClientBinding(new Uri($"http://127.0.0.1:{(Port != 0 ? Port : port)}/"), systemKey));
         var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout, _app.InvocationLogLevel);
         var keys = new FunctionKeys(_settings);
         _frontDoor = new HttpFrontDoor(_app, keys, Functions, _worker, inputs, MaxRequestBodyBytes(_settings), _logger, _verbose);
-        reserved?.Release(port);
-        await _frontDoor.StartAsync(port, cancellationToken);
         if (WorkerDispatch.IsDurable(Functions))
         {
+            // The task hub first: once the front door answers, a [DurableClient] binding must name a running sidecar.
             var dispatch = new WorkerDispatch(Functions, invoker, _logger, _stopping.Token);
             _taskHub = new DurableTaskHub(TaskHubSettings.Load(_app.Root, _settings), _settings.StorageConnectionString, $"{Environment.MachineName}-{HostId}", dispatch, _logger);
             await _taskHub.StartAsync(cancellationToken);
             _frontDoor.DurableWebhooks = new DurableWebhooks(_taskHub, keys, systemKey, _logger);
         }
+
+        reserved?.Release(port);
+        await _frontDoor.StartAsync(port, cancellationToken);
 
         var monitor = new ScheduleMonitor(_settings.StorageConnectionString, HostId);
         var timers = new List<TimerTrigger>();

@@ -10,7 +10,7 @@ using ModelOps.Storage.Registry;
 namespace ModelOps.Cli;
 
 /// <summary>
-/// <c>modelops promote request|status|rollback</c>. Request and status go through the Pipelines app's HTTP API
+/// <c>modelops promote request|status|list|cancel|rollback</c>. Request, status, list and cancel go through the Pipelines app's HTTP API
 /// (<c>--url</c>, default the local stack's <c>http://127.0.0.1:7072</c>; a function key from <c>--key</c>,
 /// <c>MODELOPS_FUNCTION_KEY</c>, or the local stack's settings), so the orchestration does the work; rollback moves
 /// the alias in the registry directly (<c>--connection</c>, audit key as for <c>models</c>), with its own audit entry.
@@ -26,6 +26,8 @@ internal static class PromoteCommands
         var promote = new Command("promote", "Ask for a promotion (gates, approval by e-mail, then the alias moves), follow it, or roll an alias back.");
         promote.Subcommands.Add(Request());
         promote.Subcommands.Add(Status());
+        promote.Subcommands.Add(List());
+        promote.Subcommands.Add(Cancel());
         promote.Subcommands.Add(Rollback());
         return promote;
     }
@@ -86,6 +88,59 @@ internal static class PromoteCommands
                 foreach (JsonElement reason in status.GetProperty("reasons").EnumerateArray()) Console.WriteLine("  " + reason.GetString());
             }
 
+            return CliRun.Ok;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var model = new Argument<string>("MODEL") { Description = "The registered model." };
+        var json = new Option<bool>("--json") { Description = "Print the status documents." };
+        Option<bool> quiet = CliOptions.Quiet();
+        var command = new Command("list", "Every promotion request made for MODEL, newest first: version, stage, when (quiet: versions only).") { model, json, Url, Key, quiet };
+        command.SetAction((result, ct) => CliRun.GuardedAsync("promote list", async () =>
+        {
+            using HttpClient http = Client(result);
+            using HttpResponseMessage response = await SendAsync(http, h => h.GetAsync($"api/models/{Uri.EscapeDataString(result.GetValue(model)!)}/promotions", ct), result, ct);
+            JsonElement list = await ReadAsync(response, ct);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(list.GetRawText());
+                return CliRun.Ok;
+            }
+
+            foreach (JsonElement status in list.EnumerateArray())
+            {
+                if (result.GetValue(quiet))
+                {
+                    Console.WriteLine(status.GetProperty("version").GetInt32());
+                    continue;
+                }
+
+                Console.WriteLine($"{status.GetProperty("version").GetInt32()}\t{status.GetProperty("stage").GetString()}\t{status.GetProperty("createdAt").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}\t{status.GetProperty("requestId").GetString()}");
+            }
+
+            return CliRun.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Cancel()
+    {
+        var model = new Argument<string>("MODEL") { Description = "The registered model." };
+        var version = new Argument<int>("VERSION") { Description = "The version asked for." };
+        var reason = new Option<string>("--reason") { Description = "Why the request is withdrawn (the requester is told).", Required = true };
+        var by = new Option<string?>("--by") { Description = "Who cancels (an e-mail address; default: the function key's name)." };
+        Option<bool> quiet = CliOptions.Quiet();
+        var command = new Command("cancel", "Withdraw the open promotion request for VERSION of MODEL; fails when it ended or was decided first.") { model, version, reason, by, Url, Key, quiet };
+        command.SetAction((result, ct) => CliRun.GuardedAsync("promote cancel", async () =>
+        {
+            var body = new JsonObject { ["reason"] = result.GetValue(reason), ["by"] = result.GetValue(by) };
+            using HttpClient http = Client(result);
+            using HttpResponseMessage response = await SendAsync(http, h => h.PostAsJsonAsync($"api/models/{Uri.EscapeDataString(result.GetValue(model)!)}/promotions/{result.GetValue(version)}/cancel", body, ct), result, ct);
+            JsonElement status = await ReadAsync(response, ct);
+            Console.WriteLine(result.GetValue(quiet) ? status.GetProperty("requestId").GetString() : $"{status.GetProperty("requestId").GetString()} cancelled; the requester is told");
             return CliRun.Ok;
         }));
         return command;

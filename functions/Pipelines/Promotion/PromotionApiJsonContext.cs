@@ -9,6 +9,8 @@ namespace ModelOps.Pipelines.Promotion;
 [JsonSerializable(typeof(PromotionApplication))]
 [JsonSerializable(typeof(PromotionAccepted))]
 [JsonSerializable(typeof(PromotionStatus))]
+[JsonSerializable(typeof(IReadOnlyList<PromotionStatus>))]
+[JsonSerializable(typeof(PromotionCancellation))]
 public sealed partial class PromotionApiJsonContext : JsonSerializerContext;
 
 /// <summary>The promotion flow's exceptions as RFC 7807 problems.</summary>
@@ -19,6 +21,7 @@ public sealed class PromotionProblemMapping : IProblemMapping
     {
         InvalidPromotionRequestException e => ProblemMiddleware.WithExtension(ProblemMiddleware.Problem(400, "Invalid promotion request", e.Message), "errors", e.Problems.ToArray()),
         PromotionAlreadyOpenException e => ProblemMiddleware.WithExtension(ProblemMiddleware.Problem(409, "Promotion already open", e.Message), "requestId", e.RequestId),
+        PromotionNotOpenException e => ProblemMiddleware.WithExtension(ProblemMiddleware.Problem(409, "Promotion not open", e.Message), "requestId", e.RequestId),
         PromotionNotConfiguredException e => ProblemMiddleware.WithExtension(ProblemMiddleware.Problem(503, "Promotion not configured", e.Message), "errors", e.Problems.ToArray()),
         _ => null,
     };

@@ -13,6 +13,9 @@ namespace ModelOps.Pipelines.Promotion;
 /// <summary>The body of <c>POST /api/models/{name}/promotions</c>.</summary>
 public sealed record PromotionApplication(int? Version, string? TargetAlias, string? Reason, string? Requester, string? Note, bool? AllowBreakingSchema);
 
+/// <summary>The body of <c>POST /api/models/{name}/promotions/{version}/cancel</c>: why, and (without a signed-in principal) who.</summary>
+public sealed record PromotionCancellation(string? Reason, string? By);
+
 /// <summary>The answer to a started request: its id and where its status is.</summary>
 public sealed record PromotionAccepted(string RequestId, string StatusUri);
 
@@ -65,6 +68,35 @@ public sealed partial class PromotionFunctions(PromotionStarter starter, ILogger
         return await PromotionStarter.StatusAsync(client, model, version, context.CancellationToken) is { } status
             ? new OkObjectResult(status)
             : throw new RegistryNotFoundException($"A promotion request for version {version} of '{model}'");
+    }
+
+    /// <summary>Every promotion request made for the model, open or ended, newest first.</summary>
+    [Function("promotion-list")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/promotions")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string model, FunctionContext context)
+    {
+        RegistryNames.Check(model, "model");
+        return new OkObjectResult(await PromotionStarter.ListAsync(client, model, context.CancellationToken));
+    }
+
+    /// <summary>
+    /// Withdraws the open request for one version: 202 with its status, 409 once it ended or was decided, 404 when none
+    /// was made, 400 without a reason. Who cancels is the signed-in principal, else the body's <c>by</c>, else the key's name.
+    /// </summary>
+    [Function("promotion-cancel")]
+    public async Task<IActionResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/promotions/{version:int}/cancel")] HttpRequest req,
+        [DurableClient] DurableTaskClient client, string model, int version, FunctionContext context)
+    {
+        CancellationToken ct = context.CancellationToken;
+        PromotionCancellation body = await JsonSerializer.DeserializeAsync(req.Body, PromotionApiJsonContext.Default.PromotionCancellation, ct)
+            ?? throw new InvalidRegistryRequestException("body", "must be a JSON object.");
+        string by = req.Headers[CallerPrincipal.NameHeader].ToString() is { Length: > 0 } signedIn ? signedIn
+            : !string.IsNullOrWhiteSpace(body.By) ? body.By.Trim()
+            : CallerPrincipal.Of(req, context);
+        PromotionStatus status = await starter.CancelAsync(client, model, version, by, body.Reason, ct);
+        return new AcceptedResult($"/api/models/{Uri.EscapeDataString(model)}/promotions/{version}", status);
     }
 
     /// <summary>Starts requests the monitors queue; one already open is logged and dropped (it is the same request).</summary>

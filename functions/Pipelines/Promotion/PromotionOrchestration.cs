@@ -19,8 +19,12 @@ public static partial class PromotionOrchestration
     /// <summary>The external event that tells the orchestration a decision is on record.</summary>
     public const string DecisionEvent = "decision";
 
-    // Activities are at least once; five tries with backoff ride out a mail server or storage blip.
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2)));
+    // Activities are at least once; five tries with backoff ride out a mail server or storage blip. A refused
+    // precondition (the alias moved since the gates ran) is not a blip: trying again cannot change the answer.
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2))
+    {
+        HandleFailure = failure => !failure.IsCausedBy<ModelOps.Registry.RegistryPreconditionFailedException>(),
+    });
 
     [Function(Name)]
     public static Task<PromotionOutcome> Run([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -44,6 +48,12 @@ public static partial class PromotionOrchestration
             return await FinishAsync(context, Move(context, log, progress, PromotionStage.GatesFailed, gates.FailureReasons), request, null, null);
         }
 
+        // A request cancelled while its gates ran asks nobody.
+        if (await context.CallActivityAsync<RecordedDecision?>(PromotionActivities.Decision, request, Retry) is { Decision: ApprovalDecision.Cancel } early)
+        {
+            return await FinishAsync(context, Move(context, log, progress, PromotionStage.Cancelled, [Cancelled(early)]), request, early, null);
+        }
+
         progress = Move(context, log, progress, PromotionStage.AwaitingApproval);
         DateTime deadline = context.CurrentUtcDateTime + start.ApprovalDeadline;
         var expiresAt = new DateTimeOffset(deadline, TimeSpan.Zero);
@@ -57,13 +67,29 @@ public static partial class PromotionOrchestration
             return await FinishAsync(context, Move(context, log, progress, PromotionStage.Expired, [reason]), request, null, null);
         }
 
+        if (decision.Decision == ApprovalDecision.Cancel)
+        {
+            return await FinishAsync(context, Move(context, log, progress, PromotionStage.Cancelled, [Cancelled(decision)]), request, decision, null);
+        }
+
         if (decision.Decision == ApprovalDecision.Reject)
         {
             return await FinishAsync(context, Move(context, log, progress, PromotionStage.Rejected, [$"rejected by {decision.Approver}: {decision.Comment}"]), request, decision, null);
         }
 
         progress = Move(context, log, progress, PromotionStage.Approved, [$"approved by {decision.Approver}: {decision.Comment}"]);
-        PromotedAlias move = await context.CallActivityAsync<PromotedAlias>(PromotionActivities.Promote, request, Retry);
+        PromotedAlias move;
+        try
+        {
+            move = await context.CallActivityAsync<PromotedAlias>(PromotionActivities.Promote, request, Retry);
+        }
+        catch (TaskFailedException e)
+        {
+            // The decision stands, the alias did not move: the request ends here and the requester is told why.
+            string why = $"approved by {decision.Approver}, but '{request.TargetAlias}' was not moved: {e.FailureDetails.ErrorMessage}";
+            return await FinishAsync(context, Move(context, log, progress, PromotionStage.NotPromoted, [why]), request, decision, null);
+        }
+
         string moved = $"'{move.Alias}' moved from version {move.FromVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} to {move.ToVersion}; approved by {decision.Approver}: {decision.Comment}";
         return await FinishAsync(context, Move(context, log, progress, PromotionStage.Promoted, [moved]), request, decision, move);
     }
@@ -93,6 +119,8 @@ public static partial class PromotionOrchestration
             }
         }
     }
+
+    private static string Cancelled(RecordedDecision decision) => $"cancelled by {decision.Approver}: {decision.Comment}";
 
     private static async Task<PromotionOutcome> FinishAsync(TaskOrchestrationContext context, PromotionProgress progress, PromotionRequest request, RecordedDecision? decision, PromotedAlias? move)
     {

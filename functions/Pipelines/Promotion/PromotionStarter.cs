@@ -21,8 +21,10 @@ public sealed record PromotionStatus(
 /// Starts promotion orchestrations, one instance per request id: a request whose instance is still open is refused
 /// (<see cref="PromotionAlreadyOpenException"/>); one that ended may be asked again and starts clean.
 /// </summary>
-public sealed class PromotionStarter(ModelRegistry registry, PromotionFlowOptions flow, PromotionReadiness readiness)
+public sealed class PromotionStarter(ModelRegistry registry, PromotionFlowOptions flow, PromotionReadiness readiness, IApprovalTokenStore decisions, TimeProvider clock)
 {
+    private const string InstancePrefix = "promote-";
+
     /// <summary>Validates <paramref name="request"/>, checks the version exists, and schedules its orchestration.</summary>
     public async Task<string> StartAsync(DurableTaskClient client, PromotionRequest request, CancellationToken cancellationToken)
     {
@@ -55,23 +57,68 @@ public sealed class PromotionStarter(ModelRegistry registry, PromotionFlowOption
         }
     }
 
+    /// <summary>
+    /// Withdraws the open request for <paramref name="model"/> version <paramref name="version"/>: the cancellation is
+    /// recorded as the request's one decision (so it races approvals fairly: exactly one wins), then the orchestration
+    /// hears of it, ends <see cref="PromotionStage.Cancelled"/> and tells the requester. The approvers' links then answer
+    /// that the request was decided.
+    /// </summary>
+    public async Task<PromotionStatus> CancelAsync(DurableTaskClient client, string model, int version, string principal, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        RegistryNames.Check(model, "model");
+        string why = (reason ?? string.Empty).Trim();
+        if (why.Length is 0 or > ApprovalDesk.MaxCommentLength) throw new InvalidPromotionRequestException([$"'reason' is required (at most {ApprovalDesk.MaxCommentLength} characters): say why the request is withdrawn."]);
+        string id = PromotionRequest.IdFor(model, version);
+        OrchestrationMetadata instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken)
+            ?? throw new RegistryNotFoundException($"A promotion request for version {version} of '{model}'");
+        if (!IsOpen(instance.RuntimeStatus)) throw new PromotionNotOpenException(id, $"it has ended ({Stage(instance)})");
+        if (!await decisions.TryRecordAsync(new RecordedDecision(id, ApprovalDecision.Cancel, principal, why, clock.GetUtcNow()), cancellationToken))
+        {
+            RecordedDecision? first = await decisions.GetDecisionAsync(id, cancellationToken);
+            throw new PromotionNotOpenException(id, first is null ? "it was decided" : $"it was {Reports.DecisionPage.Verb(first.Decision)} by {first.Approver} first");
+        }
+
+        await client.RaiseEventAsync(id, PromotionOrchestration.DecisionEvent, nameof(ApprovalDecision.Cancel), cancellationToken);
+        return (await StatusAsync(client, model, version, cancellationToken))!;
+    }
+
+    /// <summary>Every request made for <paramref name="model"/> (open or ended), newest first.</summary>
+    public static async Task<IReadOnlyList<PromotionStatus>> ListAsync(DurableTaskClient client, string model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var found = new List<PromotionStatus>();
+        var query = new OrchestrationQuery { InstanceIdPrefix = InstancePrefix, FetchInputsAndOutputs = true, PageSize = 100 };
+        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (instance.ReadInputAs<PromotionStart>() is { } start && start.Request.Model == model)
+            {
+                found.Add(StatusOf(instance, start));
+            }
+        }
+
+        return [.. found.OrderByDescending(s => s.CreatedAt)];
+    }
+
     /// <summary>The status of the request for <paramref name="model"/> version <paramref name="version"/>, or null when none was made.</summary>
     public static async Task<PromotionStatus?> StatusAsync(DurableTaskClient client, string model, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         string id = PromotionRequest.IdFor(model, version);
-        if (await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) is not { } instance)
-        {
-            return null;
-        }
+        return await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) is { } instance
+            ? StatusOf(instance, instance.ReadInputAs<PromotionStart>())
+            : null;
+    }
 
-        PromotionStart? start = instance.ReadInputAs<PromotionStart>();
+    private static PromotionStatus StatusOf(OrchestrationMetadata instance, PromotionStart? start)
+    {
+        string id = instance.InstanceId;
         PromotionOutcome? outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<PromotionOutcome>() : null;
         IReadOnlyList<string> reasons = outcome?.Reasons
             ?? (instance.FailureDetails is { } failure ? [failure.ErrorMessage] : []);
         return new PromotionStatus(
-            id, model, version, start?.Request.TargetAlias ?? string.Empty, Stage(instance), instance.RuntimeStatus.ToString(), reasons,
-            instance.CreatedAt, instance.LastUpdatedAt);
+            id, start?.Request.Model ?? string.Empty, start?.Request.CandidateVersion ?? 0, start?.Request.TargetAlias ?? string.Empty,
+            Stage(instance), instance.RuntimeStatus.ToString(), reasons, instance.CreatedAt, instance.LastUpdatedAt);
     }
 
     private static bool IsOpen(OrchestrationRuntimeStatus status) =>

@@ -42,6 +42,8 @@ var commonSettings = [
   { name: 'Smtp__From', value: settings.smtpFrom }
   { name: 'Approvals__BaseUrl', value: settings.approvalsBaseUrl }
   { name: 'Promotion__ApprovalDeadline', value: settings.approvalDeadline }
+  { name: 'Promotion__Jurisdiction', value: settings.jurisdiction }
+  { name: 'Promotion__ForbiddenFeatures', value: settings.forbiddenFeatures }
   // The host refuses request bodies over 100 MB by default; registration takes an artifact up to
   // Registry__MaxArtifactBytes plus 1 MiB of metadata and multipart framing.
   { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '269484032' }

@@ -5,6 +5,9 @@ public enum ApprovalDecision
 {
     Approve,
     Reject,
+
+    /// <summary>The request was withdrawn (by its requester or an operator) before anyone decided; made without a token.</summary>
+    Cancel,
 }
 
 /// <summary>
@@ -51,6 +54,12 @@ public interface IApprovalTokenStore
     /// records <paramref name="decision"/> if the request has none. False (and nothing written) when either lost.
     /// </summary>
     Task<bool> TryConsumeAsync(ApprovalTokenRecord consumed, string etag, RecordedDecision decision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="decision"/> (one made without a token: a cancellation) if the request has none; false
+    /// (and nothing written) when a decision was recorded first. It races token consumption fairly: one of them wins.
+    /// </summary>
+    Task<bool> TryRecordAsync(RecordedDecision decision, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes every token and the decision of <paramref name="requestId"/>: a new request for the same model and version

@@ -164,7 +164,12 @@ public sealed class ApprovalTokens
 
     private TokenRefusal? Refusal(ApprovalTokenRecord token, PromotionRequest request, string? presentedApprover, IReadOnlyList<string> approvers)
     {
-        if (presentedApprover is not null && !string.Equals(presentedApprover, token.Approver, StringComparison.OrdinalIgnoreCase)) return TokenRefusal.WrongApprover;
+        // Who is signed in is judged first: the requester holding someone's link is self-approval, a stranger is not an approver.
+        if (presentedApprover is not null && !string.Equals(presentedApprover, token.Approver, StringComparison.OrdinalIgnoreCase))
+        {
+            return FourEyes.Check(request.Requester, presentedApprover, approvers) ?? TokenRefusal.WrongApprover;
+        }
+
         if (token.IsConsumed) return TokenRefusal.AlreadyUsed;
         if (_clock.GetUtcNow() >= token.ExpiresAt) return TokenRefusal.Expired;
         return FourEyes.Check(request.Requester, token.Approver, approvers);

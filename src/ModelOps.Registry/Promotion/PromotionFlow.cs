@@ -48,6 +48,13 @@ public sealed class PromotionAlreadyOpenException(string requestId, string model
     public string RequestId { get; } = requestId;
 }
 
+/// <summary>A promotion request cannot be cancelled: it ended, or someone decided it first.</summary>
+public sealed class PromotionNotOpenException(string requestId, string why)
+    : RegistryException($"Promotion request '{requestId}' is no longer open: {why}.")
+{
+    public string RequestId { get; } = requestId;
+}
+
 /// <summary>A promotion request with invalid fields; <see cref="Problems"/> names each field.</summary>
 public sealed class InvalidPromotionRequestException(IReadOnlyList<string> problems)
     : RegistryException("The promotion request is invalid: " + string.Join(" ", problems))

@@ -30,6 +30,19 @@ public sealed class PromotionGateOptions
     /// <summary>The decision threshold that selection rates and true-positive rates are counted at (default 0.5).</summary>
     public double DecisionThreshold { get; set; } = 0.5;
 
+    /// <summary>
+    /// The jurisdiction the models here serve (e.g. <c>EU</c>), for models whose artifact carries no pipeline spec with
+    /// its own policies; <see cref="ForbiddenFeatures"/> lists what it forbids.
+    /// </summary>
+    public string? Jurisdiction { get; set; }
+
+    /// <summary>Inputs forbidden in <see cref="Jurisdiction"/>, comma-separated (e.g. <c>gender,age</c>); matched against each version's registered input names.</summary>
+    public string? ForbiddenFeatures { get; set; }
+
+    /// <summary>The names in <see cref="ForbiddenFeatures"/>.</summary>
+    public IReadOnlyList<string> ForbiddenFeatureNames() =>
+        (ForbiddenFeatures ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The problems with these settings, each naming its setting; empty when valid (used by ValidateOnStart).</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -40,6 +53,7 @@ public sealed class PromotionGateOptions
         if (MaximumEqualOpportunityDifference is not (>= 0 and <= 1)) problems.Add("Promotion:MaximumEqualOpportunityDifference must be between 0 and 1.");
         if (DecisionThreshold is not (> 0 and < 1)) problems.Add("Promotion:DecisionThreshold must be between 0 and 1 (exclusive).");
         if (SensitiveColumn is { } column && string.IsNullOrWhiteSpace(column)) problems.Add("Promotion:SensitiveColumn must not be blank.");
+        if (ForbiddenFeatureNames().Count > 0 && string.IsNullOrWhiteSpace(Jurisdiction)) problems.Add("Promotion:Jurisdiction must name the jurisdiction whose Promotion:ForbiddenFeatures are listed.");
         return problems;
     }
 }

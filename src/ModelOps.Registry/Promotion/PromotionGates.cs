@@ -124,20 +124,37 @@ public sealed class PromotionGates
             : new GateResult(GateNames.Schema, false, changes);
     }
 
-    private static GateResult ForbiddenFeatures(CandidateFacts challenger)
+    /// <summary>
+    /// The challenger's inputs against what its jurisdiction forbids: the pipeline spec's own policies when it carries
+    /// them, else the configured <see cref="PromotionGateOptions.Jurisdiction"/> and its forbidden features, matched
+    /// against the registered input names (what the artifact really takes).
+    /// </summary>
+    private GateResult ForbiddenFeatures(CandidateFacts challenger)
     {
-        if (challenger.Spec?.Policies is not { Jurisdiction: { } jurisdiction } policies)
+        string jurisdiction;
+        IReadOnlyList<string>? forbidden;
+        if (challenger.Spec?.Policies is { Jurisdiction: { } specJurisdiction } policies)
         {
-            return new GateResult(GateNames.ForbiddenFeatures, true, ["the pipeline spec names no jurisdiction."]);
+            jurisdiction = specJurisdiction;
+            forbidden = policies.ForbiddenFeatures.TryGetValue(jurisdiction, out IReadOnlyList<string>? listed) ? listed : null;
+        }
+        else if (_options.Jurisdiction is { Length: > 0 } configured)
+        {
+            jurisdiction = configured;
+            forbidden = _options.ForbiddenFeatureNames();
+        }
+        else
+        {
+            return new GateResult(GateNames.ForbiddenFeatures, true, ["no jurisdiction is named (neither by the pipeline spec nor by Promotion:Jurisdiction)."]);
         }
 
-        if (!policies.ForbiddenFeatures.TryGetValue(jurisdiction, out IReadOnlyList<string>? forbidden) || forbidden.Count == 0)
+        if (forbidden is null || forbidden.Count == 0)
         {
             return new GateResult(GateNames.ForbiddenFeatures, true, [$"jurisdiction '{jurisdiction}' forbids no features."]);
         }
 
-        var used = new HashSet<string>(challenger.Spec.Inputs.Select(i => i.Name), StringComparer.Ordinal);
-        used.UnionWith(challenger.Schema.Inputs.Select(i => i.Name));
+        var used = new HashSet<string>(challenger.Schema.Inputs.Select(i => i.Name), StringComparer.OrdinalIgnoreCase);
+        used.UnionWith(challenger.Spec?.Inputs.Select(i => i.Name) ?? []);
         string[] violations = forbidden.Where(used.Contains).Order(StringComparer.Ordinal).ToArray();
         return violations.Length == 0
             ? new GateResult(GateNames.ForbiddenFeatures, true, [$"no feature forbidden in '{jurisdiction}' is used."])

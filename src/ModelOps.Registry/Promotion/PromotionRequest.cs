@@ -31,6 +31,9 @@ public enum PromotionStage
     Expired,
     Cancelled,
     Promoted,
+
+    /// <summary>Approved, but the alias could not be moved (it moved since the gates ran, or storage kept refusing); the requester is told why.</summary>
+    NotPromoted,
 }
 
 /// <summary>A request to point <see cref="TargetAlias"/> of <see cref="Model"/> at <see cref="CandidateVersion"/>.</summary>
@@ -88,7 +91,7 @@ public sealed record PromotionProgress(string RequestId, PromotionStage Stage, I
             (PromotionStage.Requested, PromotionStage.Gating) => true,
             (PromotionStage.Gating, PromotionStage.GatesFailed or PromotionStage.AwaitingApproval) => true,
             (PromotionStage.AwaitingApproval, PromotionStage.Approved or PromotionStage.Rejected or PromotionStage.Expired) => true,
-            (PromotionStage.Approved, PromotionStage.Promoted) => true,
+            (PromotionStage.Approved, PromotionStage.Promoted or PromotionStage.NotPromoted) => true,
             (PromotionStage.Requested or PromotionStage.Gating or PromotionStage.AwaitingApproval, PromotionStage.Cancelled) => true,
             _ => false,
         };

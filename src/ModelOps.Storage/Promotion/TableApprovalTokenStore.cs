@@ -86,6 +86,30 @@ public sealed class TableApprovalTokenStore(TableClient table) : IApprovalTokenS
         }
     }
 
+    public async Task<bool> TryRecordAsync(RecordedDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        TableClient client = await TableAsync(cancellationToken);
+        try
+        {
+            await client.AddEntityAsync(
+                new TableEntity(decision.RequestId, DecisionRow)
+                {
+                    ["Decision"] = decision.Decision.ToString(),
+                    ["Approver"] = decision.Approver,
+                    ["Comment"] = decision.Comment,
+                    ["At"] = decision.At,
+                    ["TokenHash"] = string.Empty,
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
     public async Task ResetAsync(string requestId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);

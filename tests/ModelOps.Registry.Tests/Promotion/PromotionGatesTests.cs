@@ -69,6 +69,26 @@ public sealed class PromotionGatesTests
     }
 
     [Fact]
+    public void Without_a_spec_the_configured_jurisdiction_is_held_against_the_registered_input_names()
+    {
+        var schema = new ModelSchema([new TensorSpec("Gender", "string", [-1, 1]), new TensorSpec("tenure", "float", [-1, 1])], []);
+        var options = new PromotionGateOptions { SensitiveColumn = "group", Jurisdiction = "EU", ForbiddenFeatures = " gender , age " };
+        GateEvidence evidence = Evidence(Scores(0.3, 1.5)) with { Challenger = new CandidateFacts(3, schema, null), Champion = new CandidateFacts(2, schema, null) };
+
+        GateReport forbidden = Gates(options).Evaluate(evidence);
+        GateReport elsewhere = Gates(new PromotionGateOptions { SensitiveColumn = "group" }).Evaluate(evidence);
+
+        forbidden.FailureReasons.Should().Equal("forbidden-features: input 'gender' is forbidden in jurisdiction 'EU'.");
+        elsewhere.Results.Single(r => r.Gate == GateNames.ForbiddenFeatures).Passed.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Forbidden_features_without_a_jurisdiction_are_refused_at_start()
+    {
+        new PromotionGateOptions { ForbiddenFeatures = "gender" }.Problems().Should().ContainSingle().Which.Should().StartWith("Promotion:Jurisdiction");
+    }
+
+    [Fact]
     public void Artifact_problems_fail_the_artifact_gate_with_each_reason()
     {
         GateReport report = Gates().Evaluate(Evidence(Scores(0.3, 1.5)) with { ArtifactProblems = ["it does not load.", "it does not score."] });

@@ -112,6 +112,23 @@ public sealed class ApprovalTokensOnAzuriteTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_cancellation_recorded_first_wins_over_an_approval_and_a_second_one_loses()
+    {
+        (ApprovalTokens tokens, TableClient _) = Create();
+        IssuedApprovalToken eli = await tokens.IssueAsync(Request, "eli@example.org", Approvers, CancellationToken.None);
+        var cancel = new RecordedDecision(Request.Id, ApprovalDecision.Cancel, "dana@example.org", "wrong data", _clock.GetUtcNow());
+
+        bool first = await Store().TryRecordAsync(cancel, CancellationToken.None);
+        bool second = await Store().TryRecordAsync(cancel with { Comment = "again" }, CancellationToken.None);
+        TokenCheck approval = await tokens.DecideAsync(Request, eli.Token, null, Approvers, ApprovalDecision.Approve, "ship it", CancellationToken.None);
+
+        (first, second).Should().Be((true, false));
+        approval.Refusal.Should().Be(TokenRefusal.RequestDecided);
+        approval.EarlierDecision.Should().BeEquivalentTo(cancel);
+        (await Store().GetDecisionAsync(Request.Id, CancellationToken.None)).Should().BeEquivalentTo(cancel);
+    }
+
+    [Fact]
     public async Task Checking_a_token_on_get_never_consumes_it()
     {
         (ApprovalTokens tokens, TableClient _) = Create();
