@@ -98,6 +98,8 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
         await _maildev.DisposeAsync();
     }
 
+    private string Approver => $"approver-{_model}@example.org";
+
     [Fact]
     public async Task Replayed_later_months_drift_lose_accuracy_get_a_retrained_challenger_that_wins_and_a_promotion_request_without_a_hand_on_it()
     {
@@ -113,6 +115,11 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
         await traffic.ReplayAsync(ReplayFrom, ReplayTo, 2, 125, TimeSpan.FromSeconds(2), CancellationToken.None);
         Console.WriteLine($"replay: {traffic.Scored} rows in {stopwatch.Elapsed.TotalSeconds:F0} s");
         string status = await WaitForPromotionAsync(2, TimeSpan.FromSeconds(120));
+        status = await WaitPastGatingAsync(2, status, TimeSpan.FromSeconds(90));
+        JsonElement promotion = JsonDocument.Parse(status).RootElement;
+        promotion.GetProperty("stage").GetString().Should().Be("AwaitingApproval", "the gates judge on the rows champion–challenger compared on: " + status);
+        JsonElement ask = await _maildev.WaitForMessageToAsync(Approver, TimeSpan.FromSeconds(30));
+        ask.GetProperty("subject").GetString().Should().Contain(_model);
 
         var history = MonitoringStorage.History(Connection, _storage);
         IReadOnlyList<HistoryEntry> entries = await history.ListAsync(_model, 200, CancellationToken.None);
@@ -141,6 +148,25 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
         JsonElement mail = await _maildev.WaitForMessageToAsync(_owner, TimeSpan.FromSeconds(30));
         mail.GetProperty("subject").GetString().Should().NotBeNullOrEmpty();
         Console.WriteLine($"loop: drift on {string.Join(", ", drift.Features.DrivenBy)} over {drift.Rows} rows; realized accuracy {accuracy.Accuracy:F3} (held-out {_championAccuracy:F3}), AUROC {accuracy.Auroc:F3} (held-out {_championAuroc:F3}) on {accuracy.Labelled} rows; {verdict.Reasons[0]}; promotion {status}; {stopwatch.Elapsed.TotalSeconds:F0} s from replay start");
+    }
+
+    /// <summary>Polls the promotion of <paramref name="version"/> until its gates have run, and answers its status.</summary>
+    private async Task<string> WaitPastGatingAsync(int version, string status, TimeSpan timeout)
+    {
+        using HttpClient pipelines = _host.CreateClient(1);
+        var stopwatch = Stopwatch.StartNew();
+        while (JsonDocument.Parse(status).RootElement.GetProperty("stage").GetString() is "Requested" or "Gating")
+        {
+            if (stopwatch.Elapsed > timeout)
+            {
+                throw new Xunit.Sdk.XunitException($"the promotion of v{version} was still at its gates after {timeout}: {status}\n" + _host.Output);
+            }
+
+            await Task.Delay(1000);
+            status = await pipelines.GetStringAsync($"/api/models/{_model}/promotions/{version}");
+        }
+
+        return status;
     }
 
     /// <summary>Waits for the promotion orchestration of <paramref name="version"/> (started from the promotion-requests queue) and answers its status.</summary>
@@ -174,7 +200,8 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
         TrainingReport report = TrainingReport.Create(spec, result, first.Slice(0, cut), first.Slice(cut, ChampionRows));
         (_championAccuracy, _championAuroc) = (report.Test!.Confusion.Accuracy, report.Test.Auroc);
         var request = new RegistrationRequest(_model, Owner: _owner, Metrics: new Dictionary<string, double> { ["auroc"] = report.Test.Auroc, ["log_loss"] = report.Test.LogLoss },
-            Lineage: Lineage.Empty with { PipelineSpecSha256 = result.Pipeline.SpecHash }, Alias: ModelRegistry.ChampionAlias, Reason: "first months")
+            Lineage: Lineage.Empty with { PipelineSpecSha256 = result.Pipeline.SpecHash }, Alias: ModelRegistry.ChampionAlias, Reason: "first months",
+            Card: new ModelCard(IntendedUse: "term deposit outreach", Approvers: [Approver]))
         { Baseline = report.Baseline };
         await _registry.RegisterAsync(request, PipelineOnnxExporter.Export(result.Pipeline), "data-scientist", CancellationToken.None);
     }

@@ -1,3 +1,4 @@
+using ModelOps.Learning.Data;
 using ModelOps.Monitoring.Accuracy;
 using ModelOps.Monitoring.Alerts;
 using ModelOps.Monitoring.Challengers;
@@ -104,6 +105,13 @@ public sealed class BankMarketingLoopTests
         (request.Model, request.CandidateVersion, request.TargetAlias, request.Reason).Should().Be((BankReplay.Model, 2, "champion", PromotionReason.Accuracy));
         request.Problems().Should().BeEmpty();
         replay.AlertsOf(AlertKind.ChallengerVerdict).Should().ContainSingle().Which.Subject.Should().Contain("promotion requested");
+
+        // The promotion's gates judge on the rows champion and challenger were compared on.
+        using var csv = new StringReader(replay.LabelledRows.Csv[BankReplay.Model]);
+        Dataset labelled = CsvDatasetReader.Read(csv);
+        labelled.RowCount.Should().Be(comparison.Rows);
+        labelled["y"].Texts!.Distinct().Should().BeEquivalentTo(["yes", "no"], "the gates need both outcomes");
+        labelled.Columns.Select(c => c.Name).Should().Contain(["age", "balance", "contact", "poutcome"]);
     }
 
     [Fact]

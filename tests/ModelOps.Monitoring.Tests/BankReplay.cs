@@ -45,7 +45,7 @@ internal sealed class BankReplay
         var alerting = new Alerting(Registry, History, Alerts, Options, Clock);
         Monitor = new ModelMonitor(Registry, window, History, alerting, Options, Clock);
         Retrain = new RetrainJob(Registry, window, Specs, History, alerting, Options, Clock);
-        Challenger = new ChampionChallengerJob(Registry, window, Promotions, History, alerting, Options, Clock);
+        Challenger = new ChampionChallengerJob(Registry, window, Promotions, LabelledRows, History, alerting, Options, Clock);
     }
 
     public static Dataset Bank => Data.Value;
@@ -65,6 +65,8 @@ internal sealed class BankReplay
     public MemorySpecStore Specs { get; } = new();
 
     public MemoryPromotionSink Promotions { get; } = new();
+
+    public MemoryLabelledRows LabelledRows { get; } = new();
 
     public MonitoringOptions Options { get; }
 

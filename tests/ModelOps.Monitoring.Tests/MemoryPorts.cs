@@ -90,3 +90,14 @@ internal sealed class MemoryPromotionSink : IPromotionRequestSink
 
     public Task SubmitAsync(PromotionRequest request, CancellationToken cancellationToken) { Requests.Add(request); return Task.CompletedTask; }
 }
+
+internal sealed class MemoryLabelledRows : ILabelledRows
+{
+    public Dictionary<string, string> Csv { get; } = [];
+
+    public Task<string?> ReadCsvAsync(string model, CancellationToken cancellationToken) => Task.FromResult(Csv.GetValueOrDefault(model));
+
+    public Task WriteCsvAsync(string model, string csv, CancellationToken cancellationToken) { Csv[model] = csv; return Task.CompletedTask; }
+
+    public string Describe(string model) => $"the labelled rows of '{model}' in memory";
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelOps.Learning.Data;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Monitoring.Accuracy;
 using ModelOps.Monitoring.Alerts;
@@ -15,10 +16,11 @@ public sealed record ChallengerRun(string Model, ChallengerComparison? Compariso
 /// <summary>
 /// Champion against challenger on the recent labelled rows logged since the challenger was registered (rows it was
 /// not trained on): both pipelines score the same rows, <see cref="ChallengerComparison"/> decides, a winning
-/// challenger becomes a promotion request to <c>champion</c>, and the data scientists are told either way.
+/// challenger becomes a promotion request to <c>champion</c>, and the data scientists are told either way. The rows it
+/// compared on become the model's labelled rows, so the promotion's gates judge on the same data.
 /// </summary>
 public sealed class ChampionChallengerJob(
-    ModelRegistry registry, PayloadWindow window, IPromotionRequestSink promotions, IMonitoringHistory history, Alerting alerts, MonitoringOptions options, TimeProvider clock)
+    ModelRegistry registry, PayloadWindow window, IPromotionRequestSink promotions, ILabelledRows labelledRows, IMonitoringHistory history, Alerting alerts, MonitoringOptions options, TimeProvider clock)
 {
     public async Task<ChallengerRun> RunAsync(string model, CancellationToken cancellationToken)
     {
@@ -56,6 +58,7 @@ public sealed class ChampionChallengerJob(
         PromotionRequest? request = null;
         if (comparison.ChallengerWins)
         {
+            await labelledRows.WriteCsvAsync(model, CsvDatasetWriter.ToCsv(LabelledRows.ToDataset(rows, championPipeline.Inputs.UnionBy(challengerPipeline.Inputs, i => i.Name).ToArray(), championPipeline.Target)), cancellationToken).ConfigureAwait(false);
             request = new PromotionRequest(model, challenger.Version, ModelRegistry.ChampionAlias, RetrainJob.Principal, PromotionReason.Accuracy, Note: string.Join("; ", comparison.Reasons));
             await promotions.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
         }

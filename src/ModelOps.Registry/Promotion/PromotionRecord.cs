@@ -35,6 +35,9 @@ public interface ILabelledRows
     /// <summary>The CSV text of <paramref name="model"/>'s labelled rows, or null when there are none.</summary>
     Task<string?> ReadCsvAsync(string model, CancellationToken cancellationToken);
 
+    /// <summary>Replaces <paramref name="model"/>'s labelled rows with <paramref name="csv"/> (a header line, then one line a row).</summary>
+    Task WriteCsvAsync(string model, string csv, CancellationToken cancellationToken);
+
     /// <summary>Where the rows of <paramref name="model"/> are looked for, in words (for the reason a gate gives).</summary>
     string Describe(string model);
 }

@@ -50,7 +50,7 @@ public sealed class BlobPromotionRecords(BlobContainerClient container) : IPromo
 
 /// <summary>
 /// A model's recent labelled rows as the CSV blob <c>{model}.csv</c> in one container (default <c>labelled-rows</c>),
-/// written by the accuracy monitor or uploaded by a person.
+/// written by champion–challenger when it requests a promotion (the rows it compared on) or uploaded by a person.
 /// </summary>
 public sealed class BlobLabelledRows(BlobContainerClient container) : ILabelledRows
 {
@@ -71,6 +71,14 @@ public sealed class BlobLabelledRows(BlobContainerClient container) : ILabelledR
         {
             return null;
         }
+    }
+
+    public async Task WriteCsvAsync(string model, string csv, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        ArgumentNullException.ThrowIfNull(csv);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient(BlobName(model)).UploadAsync(BinaryData.FromString(csv), overwrite: true, cancellationToken);
     }
 
     public string Describe(string model) => $"blob '{BlobName(model)}' in container '{container.Name}'";
