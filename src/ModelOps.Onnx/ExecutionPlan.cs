@@ -130,6 +130,7 @@ internal sealed class ExecutionPlan
 
         var outputSlots = graph.Output.Select(o => slots[o.Name]).ToHashSet();
         PlanStep[] fused = Operators.Ml.ScalerLinearClassifierKernel.Fuse(steps, outputSlots);
+        fused = Operators.Ml.OneHotConcatKernel.Fuse(fused, outputSlots, initializers.ToDictionary(kv => slots[kv.Key], kv => kv.Value));
         return new ExecutionPlan(slots.Count, MarkLastReads(fused, outputSlots), slots, initializers);
     }
 

@@ -18,6 +18,9 @@ internal sealed class IdentityKernel : OperatorKernel
 /// </summary>
 internal sealed class CastKernel(TensorElementType to, bool truncateBFloat16) : OperatorKernel
 {
+    /// <summary>The element type this cast produces.</summary>
+    public TensorElementType To => to;
+
     public static OperatorKernel Create(NodeAttributes a, int opset)
     {
         var to = (TensorElementType)a.GetInt("to");
@@ -313,6 +316,9 @@ internal sealed class TransposeKernel(long[]? perm) : OperatorKernel
 /// <summary>Concat along <c>axis</c>.</summary>
 internal sealed class ConcatKernel(long axis) : OperatorKernel
 {
+    /// <summary>The axis attribute as written (may be negative).</summary>
+    public long Axis => axis;
+
     public static OperatorKernel Create(NodeAttributes a, int opset) => new ConcatKernel(a.GetInt("axis"));
 
     public override void Run(in KernelContext context)

@@ -177,6 +177,15 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
     // The dictionary keeps the first index of a repeated category.
     private readonly StringLookup? _lookup = strings is null ? null : new StringLookup(strings);
 
+    /// <summary>The text categories to their column (null when the categories are integers).</summary>
+    public StringLookup? TextCategories => _lookup;
+
+    /// <summary>Columns of the encoding (one per listed category).</summary>
+    public int Width => width;
+
+    /// <summary>An unknown value gives a row of zeros (true) or fails (false).</summary>
+    public bool ZerosForUnknown => zeros;
+
     public static OperatorKernel Create(NodeAttributes a, int opset)
     {
         string[] strings = a.GetStrings("cats_strings");

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace ModelOps.Onnx.Operators.Ml;
 
 /// <summary>
@@ -38,5 +41,34 @@ internal sealed class StringLookup
         }
 
         return _map.TryGetValue(value, out int index) ? index : -1;
+    }
+
+    /// <summary>Rows ahead whose string is requested from memory while this row's is compared.</summary>
+    private const int Ahead = 8;
+
+    /// <summary>
+    /// The index of each of <paramref name="values"/>[<paramref name="start"/> ..] into <paramref name="into"/> (−1 for
+    /// no key). A batch's strings are separate heap objects, often out of cache, and which key matches is a branch the
+    /// processor cannot predict; asking for the string a few rows ahead lets those memory reads overlap rather than
+    /// wait one after another.
+    /// </summary>
+    public void FindAll(string?[] values, int start, Span<int> into)
+    {
+        int end = start + into.Length;
+        for (int i = start; i < end; i++)
+        {
+            if (i + Ahead < values.Length) Prefetch(values[i + Ahead]);
+            into[i - start] = Find(values[i]);
+        }
+    }
+
+    // A hint only: an address the collector has since moved is harmless (a prefetch never faults).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(string? value)
+    {
+        if (Sse.IsSupported && value is not null)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in value.GetPinnableReference())));
+        }
     }
 }
