@@ -63,7 +63,7 @@ internal sealed partial class TreeForest
             var depths = new int[branches];
             Depths = forest.Roots.Select(r => Depth(forest, r, depths)).ToArray();
             Even = forest.Roots.Select((r, t) => MeanLeafDepth(forest, r) >= EvenShare * Depths[t]).ToArray();
-            Row = new RowWalk<TSplit>(forest, Depths);
+            Row = new RowWalk<TSplit>(forest, Depths, Even, SingleTargets, SingleWeights);
         }
 
         /// <summary>The same trees laid out for one row's walk.</summary>

@@ -17,24 +17,26 @@ internal sealed partial class TreeForest
     private const int RowLanes = 8;
 
     /// <summary>
-    /// A node of the row walk: its split, the row value it compares (<see cref="Slot"/> 2·feature, or 2·feature + 1 to
-    /// read the copy in which a missing value is −∞, so it goes to the true child) and its true child; the false child is
-    /// the next node. A leaf has an infinite split, slot 1 (never missing) and itself as its true child, so further
-    /// steps stay on it.
+    /// A node of the row walk, eight bytes over float splits: its split, the row value it compares (<see cref="Slot"/>
+    /// 2·feature, or 2·feature + 1 to read the copy in which a missing value is −∞, so it goes to the true child) and
+    /// where its true child is; the false child is the node after that. A leaf has an infinite split, slot 1 (never
+    /// missing) and itself as its true child, so further steps stay on it.
     /// </summary>
     private struct RowNode<TSplit>
         where TSplit : unmanaged
     {
         public TSplit Split;
-        public int Slot;
-        public int True;
+        public ushort Slot;
+
+        /// <summary>How far after this node its true child is (0 for a leaf).</summary>
+        public ushort Next;
     }
 
     /// <summary>Every tree's nodes for the row walk, the order the trees walk in, and how far each group of eight steps.</summary>
     private sealed class RowWalk<TSplit>
         where TSplit : unmanaged, IFloatingPointIeee754<TSplit>
     {
-        public RowWalk(TreeForest forest, int[] depths)
+        public RowWalk(TreeForest forest, int[] depths, bool[] even, int[]? singleTargets, double[]? singleWeights)
         {
             var nodes = new List<RowNode<TSplit>>();
             var leafOf = new List<int>();
@@ -50,15 +52,33 @@ internal sealed partial class TreeForest
             LeafOf = [.. leafOf];
             Features = Math.Max(1, forest.MaxFeature + 1);
 
-            // −∞ for a missing value is the true child only when the split is a number: v ≤ NaN holds for no v.
-            Usable = !forest.Splits.Any(double.IsNaN);
+            // −∞ for a missing value is the true child only when the split is a number: v ≤ NaN holds for no v. Slots and
+            // child distances must fit their 16 bits.
+            Usable = !forest.Splits.Any(double.IsNaN) && (2 * Features) <= ushort.MaxValue && _fits;
+
+            // One summed weight per leaf, all for one target (regressors, binary classifiers): a row's leaves add up
+            // in a local, in tree order as everywhere else.
+            if (singleTargets is { Length: > 0 } && singleWeights is not null && singleTargets.All(t => t == singleTargets[0]))
+            {
+                Target = singleTargets[0];
+                NodeWeights = LeafOf.Select(l => l >= 0 ? singleWeights[l] : 0).ToArray();
+            }
 
             // Deepest trees first, so each group of eight steps about as far as its members need.
             Order = Enumerable.Range(0, trees).OrderByDescending(t => depths[t]).ThenBy(t => t).ToArray();
             Steps = Enumerable.Range(0, (trees + RowLanes - 1) / RowLanes).Select(g => depths[Order[g * RowLanes]]).ToArray();
+            Uneven = Enumerable.Range(0, Steps.Length).Select(g => Order.Skip(g * RowLanes).Take(RowLanes).Any(t => !even[t])).ToArray();
         }
 
+        /// <summary>Per group: some tree in it is uneven, so the group stops when every walk is on its leaf.</summary>
+        public bool[] Uneven { get; }
+
         public RowNode<TSplit>[] Nodes { get; }
+
+        /// <summary>Per node: its leaf's weight, when every leaf holds one weight for <see cref="Target"/>.</summary>
+        public double[]? NodeWeights { get; }
+
+        public int Target { get; }
 
         /// <summary>Features the row copies: up to the highest one any node reads, at least one.</summary>
         public int Features { get; }
@@ -78,8 +98,10 @@ internal sealed partial class TreeForest
         /// <summary>Per group of eight trees in walking order: the longest path down any of them.</summary>
         public int[] Steps { get; }
 
+        private bool _fits = true;
+
         // One tree breadth-first: a branch's two children take the next two free places, true first.
-        private static void Lay(TreeForest forest, int root, List<RowNode<TSplit>> nodes, List<int> leafOf)
+        private void Lay(TreeForest forest, int root, List<RowNode<TSplit>> nodes, List<int> leafOf)
         {
             var queue = new Queue<(int Child, int Place)>();
             nodes.Add(default);
@@ -90,7 +112,7 @@ internal sealed partial class TreeForest
                 (int child, int place) = queue.Dequeue();
                 if (child < 0)
                 {
-                    nodes[place] = new RowNode<TSplit> { Split = TSplit.PositiveInfinity, Slot = 1, True = place };
+                    nodes[place] = new RowNode<TSplit> { Split = TSplit.PositiveInfinity, Slot = 1, Next = 0 };
                     leafOf[place] = ~child;
                     continue;
                 }
@@ -103,9 +125,10 @@ internal sealed partial class TreeForest
                 nodes[place] = new RowNode<TSplit>
                 {
                     Split = TSplit.CreateTruncating(forest.Splits[child]),
-                    Slot = (2 * forest.Features[child]) + (forest.MissingGoesTrue[child] ? 1 : 0),
-                    True = pair,
+                    Slot = (ushort)((2 * forest.Features[child]) + (forest.MissingGoesTrue[child] ? 1 : 0)),
+                    Next = (ushort)(pair - place),
                 };
+                _fits &= pair - place <= ushort.MaxValue && forest.Features[child] < ushort.MaxValue / 2;
                 queue.Enqueue((forest.TrueChild[child], pair));
                 queue.Enqueue((forest.FalseChild[child], pair + 1));
             }
@@ -129,6 +152,7 @@ internal sealed partial class TreeForest
         }
 
         int[] order = walk.Order, roots = walk.Roots, steps = walk.Steps;
+        bool[] uneven = walk.Uneven;
         int trees = order.Length;
         Span<int> reached = trees <= 512 ? stackalloc int[trees] : new int[trees];
         ref RowNode<TSplit> nodes = ref MemoryMarshal.GetArrayDataReference(walk.Nodes);
@@ -148,6 +172,13 @@ internal sealed partial class TreeForest
                 n5 = RowStep(ref nodes, n5, ref v0);
                 n6 = RowStep(ref nodes, n6, ref v0);
                 n7 = RowStep(ref nodes, n7, ref v0);
+
+                // Uneven trees: most walks end well above the longest path, so stop once all eight sit on their leaves.
+                if (uneven[g] && IsLeaf(ref nodes, n0) & IsLeaf(ref nodes, n1) & IsLeaf(ref nodes, n2) & IsLeaf(ref nodes, n3)
+                    & IsLeaf(ref nodes, n4) & IsLeaf(ref nodes, n5) & IsLeaf(ref nodes, n6) & IsLeaf(ref nodes, n7))
+                {
+                    break;
+                }
             }
 
             reached[order[p]] = n0;
@@ -167,9 +198,23 @@ internal sealed partial class TreeForest
             reached[order[p]] = n;
         }
 
+        if (walk.NodeWeights is { } weights)
+        {
+            double sum = 0;
+            for (int t = 0; t < trees; t++) sum += weights[reached[t]];
+            int target = (row * TargetCount) + walk.Target;
+            scores[target] += sum;
+            touched[target] |= trees > 0;
+            return;
+        }
+
         int[] leafOf = walk.LeafOf;
         for (int t = 0; t < trees; t++) AddLane(lanes, lanes.FirstLeaf + leafOf[reached[t]], row, scores, touched);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsLeaf<TSplit>(ref RowNode<TSplit> nodes, int node)
+        where TSplit : unmanaged => Unsafe.Add(ref nodes, node).Next == 0;
 
     // The true child when the value is at most the split, else the next node. Node and value indices are valid by
     // construction (every slot is below twice the feature count the row was copied for), so no bounds are checked.
@@ -178,6 +223,6 @@ internal sealed partial class TreeForest
         where TSplit : unmanaged, IFloatingPointIeee754<TSplit>
     {
         ref RowNode<TSplit> n = ref Unsafe.Add(ref nodes, node);
-        return n.True + Unsafe.BitCast<bool, byte>(!(Unsafe.Add(ref values, n.Slot) <= n.Split));
+        return node + n.Next + Unsafe.BitCast<bool, byte>(!(Unsafe.Add(ref values, n.Slot) <= n.Split));
     }
 }
