@@ -154,9 +154,16 @@ internal sealed partial class TreeForest
     {
         LaneNode<TSplit>[] nodes = lanes.Nodes;
         int first = lanes.FirstLeaf;
-        if (to - from < 4 && lanes.Row.Usable)
+        // From eight trees on, a row walking eight trees at a time beats four rows walking one tree (measured): the
+        // row's copy of its features pays for itself, and the forest's compact nodes stay in cache from row to row.
+        if (lanes.Row.Usable && (to - from < 4 || lanes.Roots.Length >= RowLanes))
         {
-            for (int r = from; r < to; r++) ScoreRowByWalk(lanes.Row, lanes, x, r, columns, scores, touched);
+            for (int r = from; r < to; r++)
+            {
+                if ((r & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+                ScoreRowByWalk(lanes.Row, lanes, x, r, columns, scores, touched);
+            }
+
             return;
         }
 

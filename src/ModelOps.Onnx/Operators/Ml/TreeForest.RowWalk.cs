@@ -135,7 +135,9 @@ internal sealed partial class TreeForest
         }
     }
 
-    // One row through every tree, eight at a time, then its leaves added in tree order.
+    // One row through every tree, eight at a time, then its leaves added in tree order. Both stack buffers are written
+    // in full before they are read, so they need no zeroing.
+    [SkipLocalsInit]
     private void ScoreRowByWalk<TSplit, TIn>(RowWalk<TSplit> walk, Lanes<TSplit> lanes, TIn[] x, int row, int columns, double[] scores, bool[] touched)
         where TSplit : unmanaged, IFloatingPointIeee754<TSplit>
         where TIn : unmanaged, INumberBase<TIn>
