@@ -29,6 +29,46 @@ public sealed class OneHotConcatFusionTests
             .ToBytes();
     }
 
+    // The same joined features scored by a MatMul with a constant column (width 6, so two columns past the last whole
+    // vector of four); exposeFeatures makes the joined matrix a graph output, which keeps the product a step of its own.
+    private static byte[] Linear(bool exposeFeatures)
+    {
+        var builder = new OnnxModelBuilder().Opset("", 17).Opset("ai.onnx.ml", 3)
+            .Input("colour", TensorElementType.String, -1, 1).Input("amount", TensorElementType.Double, -1, 1).Input("size", TensorElementType.String, -1, 1)
+            .Output("score", TensorElementType.Double, -1, 1)
+            .Initializer("colour_shape", Tensor.FromInt64s([-1, 3], 2)).Initializer("size_shape", Tensor.FromInt64s([-1, 2], 2))
+            .Initializer("weights", Tensor.FromDoubles([0.3, -1.7, 2.25e-3, 0.1, -0.0, 4.5], 6, 1));
+        if (exposeFeatures) builder.Output("features", TensorElementType.Double, -1, 6);
+        return builder
+            .Node("OneHotEncoder", ["colour"], ["colour_onehot"], "ai.onnx.ml", null, ("cats_strings", Colours), ("zeros", 1L))
+            .Node("Reshape", ["colour_onehot", "colour_shape"], ["colour_flat"])
+            .Node("Cast", ["colour_flat"], ["colour_features"], "", null, ("to", (long)TensorElementType.Double))
+            .Node("OneHotEncoder", ["size"], ["size_onehot"], "ai.onnx.ml", null, ("cats_strings", Sizes), ("zeros", 1L))
+            .Node("Reshape", ["size_onehot", "size_shape"], ["size_flat"])
+            .Node("Cast", ["size_flat"], ["size_features"], "", null, ("to", (long)TensorElementType.Double))
+            .Node("Concat", ["colour_features", "amount", "size_features"], ["features"], "", null, ("axis", 1L))
+            .Node("MatMul", ["features", "weights"], ["score"])
+            .ToBytes();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(900)]
+    public void A_linear_score_of_the_joined_features_is_the_MatMul_to_the_bit(int rows)
+    {
+        InferenceSession fused = OnnxModel.Load(Linear(exposeFeatures: false)).CreateSession();
+        InferenceSession separate = OnnxModel.Load(Linear(exposeFeatures: true)).CreateSession();
+        Dictionary<string, Tensor> input = Rows(rows);
+
+        Tensor mine = fused.Run(input)["score"];
+        Tensor reference = separate.Run(input)["score"];
+
+        fused.StepNames.Should().ContainSingle().Which.Label.Should().Contain("×");
+        separate.StepNames.Should().Contain(s => s.Kernel == "MatMulKernel");
+        mine.Shape.Should().Equal(rows, 1);
+        mine.As<double>().Select(BitConverter.DoubleToInt64Bits).Should().Equal(reference.As<double>().Select(BitConverter.DoubleToInt64Bits));
+    }
+
     private static Dictionary<string, Tensor> Rows(int n, bool unknownSize = false)
     {
         var random = new Random(9);

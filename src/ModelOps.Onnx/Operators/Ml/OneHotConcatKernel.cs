@@ -10,7 +10,7 @@ namespace ModelOps.Onnx.Operators.Ml;
 /// stays in cache while every piece is written, and no one-hot, reshaped or cast intermediate exists. Every element
 /// is the one the separate steps give; inputs they would reject are rejected.
 /// </summary>
-internal sealed class OneHotConcatKernel : OperatorKernel
+internal sealed partial class OneHotConcatKernel : OperatorKernel
 {
     /// <summary>Rows written piece by piece before the next block (a block of a few dozen columns fits in cache).</summary>
     private const int BlockRows = 256;
@@ -18,10 +18,14 @@ internal sealed class OneHotConcatKernel : OperatorKernel
     private readonly Piece[] _pieces;
     private readonly TensorElementType _type;
 
-    private OneHotConcatKernel(Piece[] pieces, TensorElementType type)
+    // Set when the joined features only feed a MatMul by a constant column: its weights (see the Product part).
+    private readonly double[]? _weights;
+
+    private OneHotConcatKernel(Piece[] pieces, TensorElementType type, double[]? weights = null)
     {
         _pieces = pieces;
         _type = type;
+        _weights = weights;
     }
 
     /// <summary>One input of the Concat: a one-hot chain (its encoder) or a value taken as it is (null).</summary>
@@ -116,7 +120,8 @@ internal sealed class OneHotConcatKernel : OperatorKernel
             width = checked(width + (int)pieceWidth);
         }
 
-        Tensor result = _type == TensorElementType.Double ? Join<double>(context, rows, width) : Join<float>(context, rows, width);
+        Tensor result = _weights is not null ? Product(context, rows, width)
+            : _type == TensorElementType.Double ? Join<double>(context, rows, width) : Join<float>(context, rows, width);
         context.SetOutput(0, result);
     }
 
