@@ -287,45 +287,50 @@ internal sealed class FeatureVectorizerKernel(long[] widths) : OperatorKernel
         int total = (int)widths.Sum();
         Span<long> shape = [n, total];
         (Tensor result, float[] y) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
-        int offset = 0;
-        for (int k = 0; k < widths.Length; k++)
+        // A block of rows at a time, every input into it, so the block stays in cache while the inputs are written.
+        const int BlockRows = 256;
+        for (int start = 0; start < n; start += BlockRows)
         {
-            Tensor x = context.Input(k);
-            int c = x.Length / n, copied = Math.Min(c, (int)widths[k]);
-            if (copied < widths[k])
+            int end = Math.Min(n, start + BlockRows), offset = 0;
+            for (int k = 0; k < widths.Length; k++)
             {
-                // Zero padding: the reused buffer holds the last call's values there.
-                for (int r = 0; r < n; r++) y.AsSpan((r * total) + offset + copied, (int)widths[k] - copied).Clear();
-            }
-
-            // Input by input, each row's features into place (a float column copied directly, others converted).
-            if (x.Data is float[] f && x.ElementType == TensorElementType.Float)
-            {
-                if (copied == 1)
+                Tensor x = context.Input(k);
+                int c = x.Length / n, copied = Math.Min(c, (int)widths[k]);
+                if (copied < widths[k])
                 {
-                    for (int r = 0; r < n; r++) y[(r * total) + offset] = f[r * c];
+                    // Zero padding: the reused buffer holds the last call's values there.
+                    for (int r = start; r < end; r++) y.AsSpan((r * total) + offset + copied, (int)widths[k] - copied).Clear();
+                }
+
+                // Input by input, each row's features into place (a float column copied directly, others converted).
+                if (x.Data is float[] f && x.ElementType == TensorElementType.Float)
+                {
+                    if (copied == 1)
+                    {
+                        for (int r = start; r < end; r++) y[(r * total) + offset] = f[r * c];
+                    }
+                    else
+                    {
+                        for (int r = start; r < end; r++) f.AsSpan(r * c, copied).CopyTo(y.AsSpan((r * total) + offset, copied));
+                    }
+                }
+                else if (x.Data is double[] d && x.ElementType == TensorElementType.Double)
+                {
+                    for (int r = start; r < end; r++)
+                    {
+                        for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)d[(r * c) + j];
+                    }
                 }
                 else
                 {
-                    for (int r = 0; r < n; r++) f.AsSpan(r * c, copied).CopyTo(y.AsSpan((r * total) + offset, copied));
+                    for (int r = start; r < end; r++)
+                    {
+                        for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)x.GetDouble((r * c) + j);
+                    }
                 }
-            }
-            else if (x.Data is double[] d && x.ElementType == TensorElementType.Double)
-            {
-                for (int r = 0; r < n; r++)
-                {
-                    for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)d[(r * c) + j];
-                }
-            }
-            else
-            {
-                for (int r = 0; r < n; r++)
-                {
-                    for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)x.GetDouble((r * c) + j);
-                }
-            }
 
-            offset += (int)widths[k];
+                offset += (int)widths[k];
+            }
         }
 
         context.SetOutput(0, result);
