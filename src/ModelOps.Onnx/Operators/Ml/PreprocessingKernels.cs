@@ -177,6 +177,17 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
     // The dictionary keeps the first index of a repeated category.
     private readonly StringLookup? _lookup = strings is null ? null : new StringLookup(strings);
 
+    // Integer categories between 0 and a few thousand: the column of each value, −1 for none.
+    private readonly int[]? _dense = ints is { Count: > 0 } && ints.Keys.All(k => k is >= 0 and < 4096) ? Dense(ints) : null;
+
+    private static int[] Dense(Dictionary<long, int> ints)
+    {
+        var table = new int[ints.Keys.Max() + 1];
+        Array.Fill(table, -1);
+        foreach ((long key, int column) in ints) table[key] = column;
+        return table;
+    }
+
     /// <summary>The text categories to their column (null when the categories are integers).</summary>
     public StringLookup? TextCategories => _lookup;
 
@@ -209,6 +220,20 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
         shape[^1] = width;
         (Tensor result, float[] y) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
         Array.Clear(y);
+        if (_dense is { } dense && x.Data is long[] longs)
+        {
+            // Integer categories (ML.NET's key columns are 0 … n−1) through a table rather than a hash per value.
+            for (int i = 0; i < longs.Length; i++)
+            {
+                int index = (ulong)longs[i] < (ulong)dense.Length ? dense[longs[i]] : -1;
+                if (index >= 0) y[(i * width) + index] = 1;
+                else if (!zeros) throw new ModelInputException($"OneHotEncoder: value {longs[i]} is not a known category.");
+            }
+
+            context.SetOutput(0, result);
+            return;
+        }
+
         string[]? texts = x.Data as string[];
         for (int i = 0; i < x.Length; i++)
         {
