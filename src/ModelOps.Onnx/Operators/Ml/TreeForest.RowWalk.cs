@@ -175,10 +175,37 @@ internal sealed partial class TreeForest
                 n6 = RowStep(ref nodes, n6, ref v0);
                 n7 = RowStep(ref nodes, n7, ref v0);
 
-                // Uneven trees: most walks end well above the longest path, so stop once all eight sit on their leaves.
-                if (uneven[g] && IsLeaf(ref nodes, n0) & IsLeaf(ref nodes, n1) & IsLeaf(ref nodes, n2) & IsLeaf(ref nodes, n3)
-                    & IsLeaf(ref nodes, n4) & IsLeaf(ref nodes, n5) & IsLeaf(ref nodes, n6) & IsLeaf(ref nodes, n7))
+                // Uneven trees: most walks end well above the longest path. Every other level, stop once all eight sit on
+                // their leaves; once four of them do, the other four go on alone. (Checking costs a load per walk; a walk
+                // already on its leaf stays there, so a level stepped past the end changes nothing.)
+                if (!uneven[g] || (d & 1) != 0) continue;
+                bool low = IsLeaf(ref nodes, n0) & IsLeaf(ref nodes, n1) & IsLeaf(ref nodes, n2) & IsLeaf(ref nodes, n3);
+                bool high = IsLeaf(ref nodes, n4) & IsLeaf(ref nodes, n5) & IsLeaf(ref nodes, n6) & IsLeaf(ref nodes, n7);
+                if (low)
                 {
+                    for (d--; d > 0 && !high; d--)
+                    {
+                        n4 = RowStep(ref nodes, n4, ref v0);
+                        n5 = RowStep(ref nodes, n5, ref v0);
+                        n6 = RowStep(ref nodes, n6, ref v0);
+                        n7 = RowStep(ref nodes, n7, ref v0);
+                        high = IsLeaf(ref nodes, n4) & IsLeaf(ref nodes, n5) & IsLeaf(ref nodes, n6) & IsLeaf(ref nodes, n7);
+                    }
+
+                    break;
+                }
+
+                if (high)
+                {
+                    for (d--; d > 0 && !low; d--)
+                    {
+                        n0 = RowStep(ref nodes, n0, ref v0);
+                        n1 = RowStep(ref nodes, n1, ref v0);
+                        n2 = RowStep(ref nodes, n2, ref v0);
+                        n3 = RowStep(ref nodes, n3, ref v0);
+                        low = IsLeaf(ref nodes, n0) & IsLeaf(ref nodes, n1) & IsLeaf(ref nodes, n2) & IsLeaf(ref nodes, n3);
+                    }
+
                     break;
                 }
             }
