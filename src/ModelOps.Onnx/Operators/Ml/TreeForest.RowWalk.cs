@@ -66,6 +66,7 @@ internal sealed partial class TreeForest
 
             // Deepest trees first, so each group of eight steps about as far as its members need.
             Order = Enumerable.Range(0, trees).OrderByDescending(t => depths[t]).ThenBy(t => t).ToArray();
+            WalkRoots = Order.Select(t => Roots[t]).ToArray();
             Steps = Enumerable.Range(0, (trees + RowLanes - 1) / RowLanes).Select(g => depths[Order[g * RowLanes]]).ToArray();
             Uneven = Enumerable.Range(0, Steps.Length).Select(g => Order.Skip(g * RowLanes).Take(RowLanes).Any(t => !even[t])).ToArray();
         }
@@ -91,6 +92,9 @@ internal sealed partial class TreeForest
 
         /// <summary>Per tree: its root's node index.</summary>
         public int[] Roots { get; }
+
+        /// <summary>Each tree's root node in walking order.</summary>
+        public int[] WalkRoots { get; }
 
         /// <summary>The trees in walking order (by depth).</summary>
         public int[] Order { get; }
@@ -153,7 +157,7 @@ internal sealed partial class TreeForest
             values[(2 * f) + 1] = TSplit.IsNaN(v) ? TSplit.NegativeInfinity : v;
         }
 
-        int[] order = walk.Order, roots = walk.Roots, steps = walk.Steps;
+        int[] order = walk.Order, roots = walk.WalkRoots, steps = walk.Steps;
         bool[] uneven = walk.Uneven;
         int trees = order.Length;
         Span<int> reached = trees <= 512 ? stackalloc int[trees] : new int[trees];
@@ -162,8 +166,8 @@ internal sealed partial class TreeForest
         int g = 0, p = 0;
         for (; p + RowLanes <= trees; p += RowLanes, g++)
         {
-            int n0 = roots[order[p]], n1 = roots[order[p + 1]], n2 = roots[order[p + 2]], n3 = roots[order[p + 3]];
-            int n4 = roots[order[p + 4]], n5 = roots[order[p + 5]], n6 = roots[order[p + 6]], n7 = roots[order[p + 7]];
+            int n0 = roots[p], n1 = roots[p + 1], n2 = roots[p + 2], n3 = roots[p + 3];
+            int n4 = roots[p + 4], n5 = roots[p + 5], n6 = roots[p + 6], n7 = roots[p + 7];
             for (int d = steps[g]; d > 0; d--)
             {
                 n0 = RowStep(ref nodes, n0, ref v0);
@@ -222,7 +226,7 @@ internal sealed partial class TreeForest
 
         for (; p < trees; p++)
         {
-            int n = roots[order[p]];
+            int n = roots[p];
             for (int d = steps[g]; d > 0; d--) n = RowStep(ref nodes, n, ref v0);
             reached[order[p]] = n;
         }
@@ -230,7 +234,8 @@ internal sealed partial class TreeForest
         if (walk.NodeWeights is { } weights)
         {
             double sum = 0;
-            for (int t = 0; t < trees; t++) sum += weights[reached[t]];
+            ref double weight = ref MemoryMarshal.GetArrayDataReference(weights);
+            for (int t = 0; t < trees; t++) sum += Unsafe.Add(ref weight, reached[t]); // reached nodes are valid indices
             int target = (row * TargetCount) + walk.Target;
             scores[target] += sum;
             touched[target] |= trees > 0;
