@@ -130,6 +130,9 @@ internal sealed class ExecutionPlan
 
         var outputSlots = graph.Output.Select(o => slots[o.Name]).ToHashSet();
         PlanStep[] fused = Operators.Ml.ScalerLinearClassifierKernel.Fuse(steps, outputSlots);
+        var constants = initializers.ToDictionary(kv => slots[kv.Key], kv => kv.Value);
+        fused = Operators.Ml.OneHotConcatKernel.Fuse(fused, outputSlots, constants);
+        fused = Operators.Ml.OneHotConcatKernel.FuseProduct(fused, outputSlots, constants);
         return new ExecutionPlan(slots.Count, MarkLastReads(fused, outputSlots), slots, initializers);
     }
 

@@ -17,6 +17,7 @@ public sealed class InferenceSession
     private readonly (string Name, int Slot)[] _outputs;
     private readonly (int Slot, Tensor Value)[] _initializers;
     private readonly ConcurrentBag<RunState> _states = [];
+    private RunState? _lastState;
     private readonly int _parallelism;
     private readonly long _keptBytes;
 
@@ -110,7 +111,9 @@ public sealed class InferenceSession
     private RunState Execute(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (!_states.TryTake(out RunState? state))
+        // The last state returned sits in one slot, taken with a single exchange; concurrent callers fall back to the bag.
+        RunState? state = Interlocked.Exchange(ref _lastState, null);
+        if (state is null && !_states.TryTake(out state))
         {
             state = new RunState(_plan.SlotCount, _plan.Steps.Length);
         }
@@ -224,7 +227,10 @@ public sealed class InferenceSession
             }
         }
 
-        _states.Add(state);
+        if (Interlocked.CompareExchange(ref _lastState, state, null) is not null)
+        {
+            _states.Add(state);
+        }
     }
 
     private static void Check(ModelValueInfo info, Tensor value)

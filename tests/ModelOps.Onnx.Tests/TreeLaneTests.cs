@@ -35,6 +35,26 @@ public sealed class TreeLaneTests
         }
     }
 
+    [Fact]
+    public void A_split_of_NaN_sends_single_rows_where_batches_go()
+    {
+        // v ≤ NaN holds for no v, so only missing values on the node's missing side take its true branch.
+        Forest forest = Grow(seed: 8, complete: false);
+        forest.SplitIsNaN(tree: 0, node: 0);
+        forest.SplitIsNaN(tree: 3, node: 1);
+        InferenceSession session = OnnxModel.Load(forest.Model(TensorElementType.Float)).CreateSession();
+        var random = new Random(2);
+
+        for (int i = 0; i < 40; i++)
+        {
+            float[] x = Enumerable.Range(0, Features).Select(_ => random.NextDouble() < 0.3 ? float.NaN : (float)((random.NextDouble() * 2) - 1)).ToArray();
+
+            float scored = session.Run(new Dictionary<string, Tensor> { ["X"] = Tensor.FromFloats(x, 1, Features) })["Y"].As<float>()[0];
+
+            scored.Should().Be(forest.Score(x));
+        }
+    }
+
     private static Forest Grow(int seed, bool complete)
     {
         // Each node splits with a chance that falls with its depth (none past 9): paths from 1 to 9 branches deep,
@@ -89,6 +109,13 @@ public sealed class TreeLaneTests
                 _leafNodes.Add(node);
                 _weights.Add(weight);
             }
+        }
+
+        public void SplitIsNaN(int tree, int node)
+        {
+            int index = Enumerable.Range(0, _trees.Count).Single(i => _trees[i] == tree && _nodes[i] == node);
+            _values[index] = float.NaN;
+            _byNode[(tree, node)] = _byNode[(tree, node)] with { Split = float.NaN };
         }
 
         // The plain walk: each tree from its root, x ≤ split (or missing with the node's missing side) goes true;

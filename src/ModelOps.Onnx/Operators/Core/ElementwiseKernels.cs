@@ -262,7 +262,16 @@ internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
         {
             double[] source = (double[])x.Data;
             (Tensor t, double[] r) = context.OutputBufferOver<double>(0, 0, TensorElementType.Double, x.Shape);
-            for (int i = 0; i < r.Length; i++) r[i] = Apply(source[i]);
+            if (op == "Sigmoid")
+            {
+                // The commonest unary operator of exported classifiers, called directly rather than through the delegate.
+                for (int i = 0; i < r.Length; i++) r[i] = Ml.PostTransform.Logistic(source[i]);
+            }
+            else
+            {
+                for (int i = 0; i < r.Length; i++) r[i] = Apply(source[i]);
+            }
+
             context.SetOutput(0, t);
             return;
         }
@@ -271,7 +280,15 @@ internal sealed class UnaryKernel(string op, double alpha) : OperatorKernel
         {
             float[] source = (float[])x.Data;
             (Tensor t, float[] r) = context.OutputBufferOver<float>(0, 0, TensorElementType.Float, x.Shape);
-            for (int i = 0; i < r.Length; i++) r[i] = (float)Apply(source[i]);
+            if (op == "Sigmoid")
+            {
+                for (int i = 0; i < r.Length; i++) r[i] = (float)Ml.PostTransform.Logistic(source[i]);
+            }
+            else
+            {
+                for (int i = 0; i < r.Length; i++) r[i] = (float)Apply(source[i]);
+            }
+
             context.SetOutput(0, t);
             return;
         }

@@ -18,6 +18,9 @@ internal sealed class IdentityKernel : OperatorKernel
 /// </summary>
 internal sealed class CastKernel(TensorElementType to, bool truncateBFloat16) : OperatorKernel
 {
+    /// <summary>The element type this cast produces.</summary>
+    public TensorElementType To => to;
+
     public static OperatorKernel Create(NodeAttributes a, int opset)
     {
         var to = (TensorElementType)a.GetInt("to");
@@ -44,16 +47,34 @@ internal sealed class CastKernel(TensorElementType to, bool truncateBFloat16) : 
     public override void Run(in KernelContext context)
     {
         Tensor x = context.Input(0);
+        if (to == x.ElementType && to != TensorElementType.BFloat16)
+        {
+            // Nothing to convert: the value itself, as Identity passes it on (values are never written over while read).
+            context.SetOutput(0, x);
+            return;
+        }
+
         if (to is TensorElementType.Double or TensorElementType.Float && x.ElementType is TensorElementType.Double or TensorElementType.Float or TensorElementType.Bool or TensorElementType.Int64)
         {
             context.SetOutput(0, to == TensorElementType.Double ? Widen<double>(context, x, to) : Widen<float>(context, x, to));
             return;
         }
 
-        if (to == x.ElementType && to != TensorElementType.BFloat16)
+        if (to == TensorElementType.Bool && x.Data is float[] or double[])
         {
-            // Nothing to convert: the value itself, as Identity passes it on (values are never written over while read).
-            context.SetOutput(0, x);
+            // A number is true unless it is zero (NaN included), written into the step's reusable buffer.
+            (Tensor flags, bool[] b) = context.OutputBuffer<bool>(0, TensorElementType.Bool, x.Shape);
+            if (x.Data is float[] f)
+            {
+                for (int i = 0; i < b.Length; i++) b[i] = f[i] != 0;
+            }
+            else
+            {
+                double[] d = (double[])x.Data;
+                for (int i = 0; i < b.Length; i++) b[i] = d[i] != 0;
+            }
+
+            context.SetOutput(0, flags);
             return;
         }
 
@@ -313,6 +334,9 @@ internal sealed class TransposeKernel(long[]? perm) : OperatorKernel
 /// <summary>Concat along <c>axis</c>.</summary>
 internal sealed class ConcatKernel(long axis) : OperatorKernel
 {
+    /// <summary>The axis attribute as written (may be negative).</summary>
+    public long Axis => axis;
+
     public static OperatorKernel Create(NodeAttributes a, int opset) => new ConcatKernel(a.GetInt("axis"));
 
     public override void Run(in KernelContext context)

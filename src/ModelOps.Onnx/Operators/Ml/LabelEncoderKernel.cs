@@ -140,10 +140,16 @@ internal sealed class LabelEncoderKernel : OperatorKernel
     {
         (Tensor tensor, T[] r) = context.OutputBuffer<T>(0, _outputType, shape);
         var fallback = (T)_default;
-        for (int i = 0; i < r.Length; i++)
+        Span<int> found = stackalloc int[256];
+        for (int start = 0; start < r.Length; start += found.Length)
         {
-            int k = _stringKeys!.Find(texts[i]);
-            r[i] = k >= 0 ? values[k] : fallback;
+            Span<int> block = found[..Math.Min(found.Length, r.Length - start)];
+            _stringKeys!.FindAll(texts, start, block);
+            for (int i = 0; i < block.Length; i++)
+            {
+                int k = block[i];
+                r[start + i] = k >= 0 ? values[k] : fallback;
+            }
         }
 
         return tensor;

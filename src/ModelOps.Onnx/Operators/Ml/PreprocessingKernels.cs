@@ -177,6 +177,26 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
     // The dictionary keeps the first index of a repeated category.
     private readonly StringLookup? _lookup = strings is null ? null : new StringLookup(strings);
 
+    // Integer categories between 0 and a few thousand: the column of each value, −1 for none.
+    private readonly int[]? _dense = ints is { Count: > 0 } && ints.Keys.All(k => k is >= 0 and < 4096) ? Dense(ints) : null;
+
+    private static int[] Dense(Dictionary<long, int> ints)
+    {
+        var table = new int[ints.Keys.Max() + 1];
+        Array.Fill(table, -1);
+        foreach ((long key, int column) in ints) table[key] = column;
+        return table;
+    }
+
+    /// <summary>The text categories to their column (null when the categories are integers).</summary>
+    public StringLookup? TextCategories => _lookup;
+
+    /// <summary>Columns of the encoding (one per listed category).</summary>
+    public int Width => width;
+
+    /// <summary>An unknown value gives a row of zeros (true) or fails (false).</summary>
+    public bool ZerosForUnknown => zeros;
+
     public static OperatorKernel Create(NodeAttributes a, int opset)
     {
         string[] strings = a.GetStrings("cats_strings");
@@ -200,6 +220,20 @@ internal sealed class OneHotEncoderKernel(Dictionary<string, int>? strings, Dict
         shape[^1] = width;
         (Tensor result, float[] y) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
         Array.Clear(y);
+        if (_dense is { } dense && x.Data is long[] longs)
+        {
+            // Integer categories (ML.NET's key columns are 0 … n−1) through a table rather than a hash per value.
+            for (int i = 0; i < longs.Length; i++)
+            {
+                int index = (ulong)longs[i] < (ulong)dense.Length ? dense[longs[i]] : -1;
+                if (index >= 0) y[(i * width) + index] = 1;
+                else if (!zeros) throw new ModelInputException($"OneHotEncoder: value {longs[i]} is not a known category.");
+            }
+
+            context.SetOutput(0, result);
+            return;
+        }
+
         string[]? texts = x.Data as string[];
         for (int i = 0; i < x.Length; i++)
         {
@@ -278,45 +312,50 @@ internal sealed class FeatureVectorizerKernel(long[] widths) : OperatorKernel
         int total = (int)widths.Sum();
         Span<long> shape = [n, total];
         (Tensor result, float[] y) = context.OutputBuffer<float>(0, TensorElementType.Float, shape);
-        int offset = 0;
-        for (int k = 0; k < widths.Length; k++)
+        // A block of rows at a time, every input into it, so the block stays in cache while the inputs are written.
+        const int BlockRows = 256;
+        for (int start = 0; start < n; start += BlockRows)
         {
-            Tensor x = context.Input(k);
-            int c = x.Length / n, copied = Math.Min(c, (int)widths[k]);
-            if (copied < widths[k])
+            int end = Math.Min(n, start + BlockRows), offset = 0;
+            for (int k = 0; k < widths.Length; k++)
             {
-                // Zero padding: the reused buffer holds the last call's values there.
-                for (int r = 0; r < n; r++) y.AsSpan((r * total) + offset + copied, (int)widths[k] - copied).Clear();
-            }
-
-            // Input by input, each row's features into place (a float column copied directly, others converted).
-            if (x.Data is float[] f && x.ElementType == TensorElementType.Float)
-            {
-                if (copied == 1)
+                Tensor x = context.Input(k);
+                int c = x.Length / n, copied = Math.Min(c, (int)widths[k]);
+                if (copied < widths[k])
                 {
-                    for (int r = 0; r < n; r++) y[(r * total) + offset] = f[r * c];
+                    // Zero padding: the reused buffer holds the last call's values there.
+                    for (int r = start; r < end; r++) y.AsSpan((r * total) + offset + copied, (int)widths[k] - copied).Clear();
+                }
+
+                // Input by input, each row's features into place (a float column copied directly, others converted).
+                if (x.Data is float[] f && x.ElementType == TensorElementType.Float)
+                {
+                    if (copied == 1)
+                    {
+                        for (int r = start; r < end; r++) y[(r * total) + offset] = f[r * c];
+                    }
+                    else
+                    {
+                        for (int r = start; r < end; r++) f.AsSpan(r * c, copied).CopyTo(y.AsSpan((r * total) + offset, copied));
+                    }
+                }
+                else if (x.Data is double[] d && x.ElementType == TensorElementType.Double)
+                {
+                    for (int r = start; r < end; r++)
+                    {
+                        for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)d[(r * c) + j];
+                    }
                 }
                 else
                 {
-                    for (int r = 0; r < n; r++) f.AsSpan(r * c, copied).CopyTo(y.AsSpan((r * total) + offset, copied));
+                    for (int r = start; r < end; r++)
+                    {
+                        for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)x.GetDouble((r * c) + j);
+                    }
                 }
-            }
-            else if (x.Data is double[] d && x.ElementType == TensorElementType.Double)
-            {
-                for (int r = 0; r < n; r++)
-                {
-                    for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)d[(r * c) + j];
-                }
-            }
-            else
-            {
-                for (int r = 0; r < n; r++)
-                {
-                    for (int j = 0; j < copied; j++) y[(r * total) + offset + j] = (float)x.GetDouble((r * c) + j);
-                }
-            }
 
-            offset += (int)widths[k];
+                offset += (int)widths[k];
+            }
         }
 
         context.SetOutput(0, result);

@@ -6,7 +6,7 @@ namespace ModelOps.Onnx.Operators.Ml;
 /// <summary>
 /// The BRANCH_LEQ walk, four walks at a time. Leaves become nodes that lead to themselves, so a walk that reached
 /// its leaf may take further steps without moving, and each step selects the child by index (no branch). Four
-/// independent walks — four rows through one tree in a batch, one row through four trees for a single row — then
+/// independent walks — four rows through one tree in a batch (a single row walks eight trees at once, TreeForest.RowWalk) — then
 /// overlap their memory reads instead of waiting for one another, and no walk pays for a mispredicted branch.
 /// Each row still gets exactly the leaf the one-at-a-time walk gives and adds its leaves in tree order.
 /// </summary>
@@ -63,8 +63,11 @@ internal sealed partial class TreeForest
             var depths = new int[branches];
             Depths = forest.Roots.Select(r => Depth(forest, r, depths)).ToArray();
             Even = forest.Roots.Select((r, t) => MeanLeafDepth(forest, r) >= EvenShare * Depths[t]).ToArray();
-            AllEven = Even.All(e => e);
+            Row = new RowWalk<TSplit>(forest, Depths, Even, SingleTargets, SingleWeights);
         }
+
+        /// <summary>The same trees laid out for one row's walk.</summary>
+        public RowWalk<TSplit> Row { get; }
 
         /// <summary>
         /// Trees whose leaves sit on average at least this share of the longest path down walk in lanes; on more
@@ -74,8 +77,6 @@ internal sealed partial class TreeForest
 
         /// <summary>Per tree: its leaves are nearly all as deep as its longest path, so it walks in lanes.</summary>
         public bool[] Even { get; }
-
-        public bool AllEven { get; }
 
         public LaneNode<TSplit>[] Nodes { get; }
 
@@ -153,9 +154,16 @@ internal sealed partial class TreeForest
     {
         LaneNode<TSplit>[] nodes = lanes.Nodes;
         int first = lanes.FirstLeaf;
-        if (to - from < 4)
+        // From eight trees on, a row walking eight trees at a time beats four rows walking one tree (measured): the
+        // row's copy of its features pays for itself, and the forest's compact nodes stay in cache from row to row.
+        if (lanes.Row.Usable && (to - from < 4 || lanes.Roots.Length >= RowLanes))
         {
-            for (int r = from; r < to; r++) ScoreRowAcrossTrees(lanes, x, r, columns, scores, touched);
+            for (int r = from; r < to; r++)
+            {
+                if ((r & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+                ScoreRowByWalk(lanes.Row, lanes, x, r, columns, scores, touched);
+            }
+
             return;
         }
 
@@ -195,47 +203,6 @@ internal sealed partial class TreeForest
                 for (int d = 0; d < depth && n < first; d++) n = Step(nodes, n, x, r * columns);
                 AddLane(lanes, n, r, scores, touched);
             }
-        }
-    }
-
-    // One row, four trees at a time; the leaves are added in tree order.
-    private void ScoreRowAcrossTrees<TSplit, TIn>(Lanes<TSplit> lanes, TIn[] x, int row, int columns, double[] scores, bool[] touched)
-        where TSplit : unmanaged, IFloatingPointIeee754<TSplit>
-        where TIn : unmanaged, INumberBase<TIn>
-    {
-        LaneNode<TSplit>[] nodes = lanes.Nodes;
-        int[] roots = lanes.Roots, depths = lanes.Depths;
-        int first = lanes.FirstLeaf, o = row * columns, t = 0;
-        if (!lanes.AllEven)
-        {
-            for (; t < roots.Length; t++) AddLane(lanes, Walk(nodes, roots[t], first, x, o), row, scores, touched);
-            return;
-        }
-
-        for (; t + 4 <= roots.Length; t += 4)
-        {
-            int n0 = roots[t], n1 = roots[t + 1], n2 = roots[t + 2], n3 = roots[t + 3];
-            int depth = Math.Max(Math.Max(depths[t], depths[t + 1]), Math.Max(depths[t + 2], depths[t + 3]));
-            for (int d = 0; d < depth; d++)
-            {
-                n0 = Step(nodes, n0, x, o);
-                n1 = Step(nodes, n1, x, o);
-                n2 = Step(nodes, n2, x, o);
-                n3 = Step(nodes, n3, x, o);
-                if (Math.Min(Math.Min(n0, n1), Math.Min(n2, n3)) >= first) break;
-            }
-
-            AddLane(lanes, n0, row, scores, touched);
-            AddLane(lanes, n1, row, scores, touched);
-            AddLane(lanes, n2, row, scores, touched);
-            AddLane(lanes, n3, row, scores, touched);
-        }
-
-        for (; t < roots.Length; t++)
-        {
-            int n = roots[t];
-            for (int d = 0; d < depths[t]; d++) n = Step(nodes, n, x, o);
-            AddLane(lanes, n, row, scores, touched);
         }
     }
 
