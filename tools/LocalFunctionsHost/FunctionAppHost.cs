@@ -74,7 +74,7 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         string systemKey = DurableWebhooks.SystemKey(_settings);
         // The task hub starts before the front door: a resumed orchestration's activity may ask for the durable client
         // while the front door is still binding, so the management URLs name the port it is about to take.
-        var inputs = new InputBindings(_settings, () => _taskHub!.ClientBinding(new Uri($"http://127.0.0.1:{(Port != 0 ? Port : port)}/"), systemKey));
+        var inputs = new InputBindings(_settings, () => _taskHub?.ClientBinding(new Uri($"http://127.0.0.1:{(Port != 0 ? Port : port)}/"), systemKey));
         var invoker = new FunctionInvoker(_worker, inputs, outputs, _logger, _app.FunctionTimeout, _app.InvocationLogLevel);
         var keys = new FunctionKeys(_settings);
         _frontDoor = new HttpFrontDoor(_app, keys, Functions, _worker, inputs, MaxRequestBodyBytes(_settings), _logger, _verbose);
@@ -82,9 +82,20 @@ internal sealed class FunctionAppHost : IAsyncDisposable
         {
             // The task hub first: once the front door answers, a [DurableClient] binding must name a running sidecar.
             var dispatch = new WorkerDispatch(Functions, invoker, _logger, _stopping.Token);
-            _taskHub = new DurableTaskHub(TaskHubSettings.Load(_app.Root, _settings), _settings.StorageConnectionString, $"{Environment.MachineName}-{HostId}", dispatch, _logger);
-            await _taskHub.StartAsync(cancellationToken);
-            _frontDoor.DurableWebhooks = new DurableWebhooks(_taskHub, keys, systemKey, _logger);
+            TaskHubSettings hub = TaskHubSettings.Load(_app.Root, _settings);
+            var taskHub = new DurableTaskHub(hub, _settings.StorageConnectionString, $"{Environment.MachineName}-{HostId}", dispatch, _logger);
+            try
+            {
+                await taskHub.StartAsync(cancellationToken);
+                _taskHub = taskHub;
+                _frontDoor.DurableWebhooks = new DurableWebhooks(taskHub, keys, systemKey, _logger);
+            }
+            catch (Exception e) when (e is AggregateException or Azure.RequestFailedException or IOException or TimeoutException)
+            {
+                // Storage the task hub cannot reach: the app's other functions still serve, as they need not share it.
+                Log.TaskHubFailed(_logger, hub.HubName, _app.Name, e.GetBaseException().Message);
+                await taskHub.DisposeAsync();
+            }
         }
 
         reserved?.Release(port);

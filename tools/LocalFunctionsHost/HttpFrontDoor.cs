@@ -202,7 +202,17 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
 
         request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
         request.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
-        await inputs.AddAsync(function, request, routeValues, context.RequestAborted);
+        try
+        {
+            await inputs.AddAsync(function, request, routeValues, context.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            // A durable client when the task hub did not start (storage unreachable): the app's fault, not the caller's.
+            context.Response.Headers.RetryAfter = "10";
+            await Problems.WriteAsync(context, 503, "Function unavailable", e.Message);
+            return;
+        }
 
         using var invocation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         invocation.CancelAfter(app.FunctionTimeout);

@@ -12,7 +12,7 @@ namespace LocalFunctionsHost;
 /// content (text for <c>dataType: String</c>, else bytes; nothing when it does not exist). A
 /// <c>durableClient</c> binding gets the task hub's client JSON (<paramref name="durableClient"/>).
 /// </summary>
-internal sealed class InputBindings(LocalSettings settings, Func<string>? durableClient = null)
+internal sealed class InputBindings(LocalSettings settings, Func<string?>? durableClient = null)
 {
     public const string BlobSource = "AzureStorageBlobs";
 
@@ -20,7 +20,7 @@ internal sealed class InputBindings(LocalSettings settings, Func<string>? durabl
     {
         foreach (BindingDefinition binding in function.Inputs.Where(b => string.Equals(b.Type, "durableClient", StringComparison.OrdinalIgnoreCase)))
         {
-            string payload = durableClient?.Invoke() ?? throw new InvalidDataException($"Function '{function.Name}' has a durable client binding but the app has no task hub.");
+            string payload = durableClient?.Invoke() ?? throw new InvalidDataException($"Function '{function.Name}' has a durable client binding but the app has no running task hub.");
             request.InputData.Add(new ParameterBinding { Name = binding.Name, Data = new TypedData { String = payload } });
         }
 

@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Task hub '{HubName}' started; durable client endpoint {RpcBaseUrl}")]
     public static partial void TaskHubStarted(ILogger logger, string hubName, string rpcBaseUrl);
 
+    [LoggerMessage(EventId = 33, Level = LogLevel.Error, Message = "Task hub '{HubName}' did not start, so {App}'s orchestrations, activities and durable clients do not run (its other functions do): {Reason}")]
+    public static partial void TaskHubFailed(ILogger logger, string hubName, string app, string reason);
+
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "'{Function}' for orchestration {InstanceId} did not complete ({Reason}); the work item is handed out again")]
     public static partial void DurableWorkItemAborted(ILogger logger, string function, string instanceId, string reason);
 
