@@ -11,17 +11,7 @@ public sealed class TelemetryTests
     {
         await using var harness = new ScoringHarness(validate: false);
         var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, harness.Metrics.Meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
-        listener.Start();
+        using MeterListener listener = Listen(harness, measurements);
         await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
         await harness.RegisterAsync(TestArtifacts.TelcoGbdt);
         await harness.RegisterAsync([9, 9, 9]);
@@ -50,17 +40,7 @@ public sealed class TelemetryTests
     {
         await using var harness = new ScoringHarness();
         var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, harness.Metrics.Meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
-        listener.Start();
+        using MeterListener listener = Listen(harness, measurements);
         await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
         await harness.Routes.SetRoutingAsync(new ModelOps.Registry.ModelRouting(ScoringHarness.Model, [new ModelOps.Registry.AliasWeight("champion", 1)], "customerId", ShadowAlias: "champion"), null, CancellationToken.None);
         await harness.Shadow.StopAsync(CancellationToken.None);
@@ -97,6 +77,23 @@ public sealed class TelemetryTests
                 values.Should().NotContain(v => v.Contains(secret, StringComparison.Ordinal));
             }
         }
+    }
+
+    /// <summary>Records every measurement of the harness's scoring meter.</summary>
+    private static MeterListener Listen(ScoringHarness harness, ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)> measurements)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, harness.Metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.Start();
+        return listener;
     }
 
     private static Dictionary<string, string?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
