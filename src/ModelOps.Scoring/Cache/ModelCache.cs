@@ -11,7 +11,8 @@ namespace ModelOps.Scoring.Cache;
 /// <c>UriModelLoader</c>: an alias resolves to a version through the registry; a version loads once, even under
 /// concurrent first requests; versions stay within a memory budget (LRU, aliased versions kept); every
 /// <see cref="ModelCacheOptions.PollInterval"/> each alias in use is compared by ETag and, on a change, the new
-/// version loads in the background and replaces the old atomically. A version that fails to load never replaces
+/// version loads in the background and replaces the old atomically; the old one stays cached within the budget (so
+/// swapping back loads nothing) and is disposed once released and its last request is done. A version that fails to load never replaces
 /// a working one, and when storage is unreachable what is cached keeps serving.
 /// </summary>
 public sealed class ModelCache : IAsyncDisposable
@@ -189,10 +190,10 @@ public sealed class ModelCache : IAsyncDisposable
         slot.Current = new AliasTarget(pointer.Version, pointer.ETag);
         _metrics.Swapped(model, alias, pointer.Version);
         ScoringLog.AliasSwapped(_logger, model, alias, current.Version, pointer.Version);
-        if (!IsAliased(model, current.Version))
-        {
-            Release(model, current.Version);
-        }
+
+        // The old version leaves the alias but stays cached: requests in flight finish on it, and swapping back
+        // needs no reload. No longer aliased, it is the first the budget releases when room is needed.
+        EnforceBudget(model, pointer.Version);
     }
 
     private Task<AliasSlot> GetSlotAsync(string model, string alias, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using ModelOps.Scoring.Cache;
+using ModelOps.Scoring.Validation;
 using ModelOps.Scoring.Tests.Engines;
 using ModelOps.Scoring.Tests.Registry;
 
@@ -68,7 +70,47 @@ public sealed class ModelCacheTests
         failures.Should().BeEmpty();
         served.Select(s => s.Version).Distinct().Should().BeEquivalentTo([1, 2]);
         served.Where(s => s.AfterSwap).Should().OnlyContain(s => s.Version == 2);
+        harness.Cache.Aliases[(ScoringHarness.Model, "champion")].Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Swapping_back_to_the_previous_version_serves_it_without_loading_it_again()
+    {
+        await using var harness = new ScoringHarness();
+        var loads = new ConcurrentQueue<string?>();
+        using MeterListener listener = ListenToLoads(harness, loads);
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await harness.RegisterAsync(TestArtifacts.TelcoGbdt);
+        (await harness.ScoreAsync(Row)).Rows.Single().Version.Should().Be(1);
+
+        await harness.MoveAsync("champion", 2);
+        await harness.Cache.PollAsync(CancellationToken.None);
+        (await harness.ScoreAsync(Row)).Rows.Single().Version.Should().Be(2);
+        await harness.MoveAsync("champion", 1);
+        await harness.Cache.PollAsync(CancellationToken.None);
+        ScoreResponse back = await harness.ScoreAsync(Row);
+
+        back.Rows.Single().Version.Should().Be(1);
+        loads.Should().BeEquivalentTo(["1", "2"], "each version loaded once; the swap back found version 1 still cached");
+        harness.Cache.Loaded.Should().BeEquivalentTo([(ScoringHarness.Model, 1), (ScoringHarness.Model, 2)]);
+    }
+
+    [Fact]
+    public async Task A_swapped_out_version_is_released_when_the_budget_has_no_room_for_it()
+    {
+        long both = TestArtifacts.TelcoGbdt.Length + TestArtifacts.TelcoGlm.Length;
+        await using var harness = new ScoringHarness(new ModelCacheOptions { MemoryBudgetBytes = both - 1 });
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await harness.RegisterAsync(TestArtifacts.TelcoGbdt);
+        using ModelLease inFlight = await harness.Cache.AcquireAsync(ScoringHarness.Model, "champion", CancellationToken.None);
+
+        await harness.MoveAsync("champion", 2);
+        await harness.Cache.PollAsync(CancellationToken.None);
+
         harness.Cache.Loaded.Should().Equal((ScoringHarness.Model, 2));
+        inFlight.Model.Version.Should().Be(1, "a request in flight keeps the version it was given until it is done");
+        ScoreBody body = ScoreBodyReader.Read(ScoreBodyReader.Utf8(Row), new RequestLimits());
+        inFlight.Model.Score(RowValidator.Validate(body.Rows, inFlight.Model.Schema, null), CancellationToken.None).Should().ContainSingle();
     }
 
     [Fact]
@@ -187,6 +229,31 @@ public sealed class ModelCacheTests
             using ModelLease lease = await cache.AcquireAsync(ScoringHarness.Model, "champion", CancellationToken.None);
             lease.Model.Version.Should().Be(2);
         }
+    }
+
+    /// <summary>The version tag of every cache load the harness's meter counts.</summary>
+    private static MeterListener ListenToLoads(ScoringHarness harness, ConcurrentQueue<string?> loads)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, harness.Metrics.Meter) && instrument.Name == "modelops.scoring.cache.loads")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "version")
+                {
+                    loads.Enqueue(tag.Value?.ToString());
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 
     internal static async Task Until(Func<bool> condition)
