@@ -5,12 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelOps.Scoring.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace ModelOps.Scoring.Functions;
 
 /// <summary>
 /// Exports scoring's meter (<see cref="ScoringMetrics.MeterName"/>: requests, rows, latency, errors, cache loads,
-/// swaps, evictions, shadow and payload drops by model and version) with the OpenTelemetry SDK, when a destination is
+/// swaps, evictions, shadow and payload drops by model and version) and its traces (<see cref="ScoringTracing.SourceName"/>:
+/// a span per scoring request with the model, version, alias and engine) with the OpenTelemetry SDK, when a destination is
 /// set: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (any OTLP collector; <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and the other
 /// standard <c>OTEL_*</c> settings apply) and/or <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> (Azure Monitor, with
 /// the managed identity <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> names). With neither, no SDK is started and
@@ -33,7 +35,7 @@ public static class ScoringTelemetry
     /// <summary>Latency buckets in milliseconds: single rows score well under one, batches in tens.</summary>
     private static readonly double[] LatencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
 
-    /// <summary>Adds the OpenTelemetry SDK for scoring's meter when an exporter is configured; refuses a malformed endpoint at start.</summary>
+    /// <summary>Adds the OpenTelemetry SDK for scoring's meter and traces when an exporter is configured; refuses a malformed endpoint at start.</summary>
     public static IServiceCollection AddScoringTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -65,6 +67,26 @@ public static class ScoringTelemetry
                 if (appInsights is not null)
                 {
                     metrics.AddAzureMonitorMetricExporter(o =>
+                    {
+                        o.ConnectionString = appInsights;
+                        if (clientId is not null)
+                        {
+                            o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+                        }
+                    });
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(ScoringTracing.SourceName);
+                if (otlp is not null)
+                {
+                    tracing.AddOtlpExporter();
+                }
+
+                if (appInsights is not null)
+                {
+                    tracing.AddAzureMonitorTraceExporter(o =>
                     {
                         o.ConnectionString = appInsights;
                         if (clientId is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Registry;
@@ -43,6 +44,7 @@ public sealed class ScoringService(
         ArgumentNullException.ThrowIfNull(request);
         RegistryNames.Check(request.Model, "model");
         long started = clock.GetTimestamp();
+        using Activity? span = ScoringTracing.StartScore(request.Model);
         try
         {
             ScoreBody body = ScoreBodyReader.Read(request.Body.Span, limits);
@@ -55,7 +57,7 @@ public sealed class ScoringService(
             ModelRouting? route = await RouteOfAsync(request.Model, cancellationToken).ConfigureAwait(false);
             string?[] targets = Targets(request, body.Rows, route);
             ScoreResponse response = await ScoreGroupsAsync(request, body, targets, route, explain, started, cancellationToken).ConfigureAwait(false);
-            metrics.Request(request.Model, "scored");
+            ScoringTracing.Served(span, response.Rows.Select(r => (r.Version, r.Alias, r.Engine)), response.Rows.Count);
             if (route?.ShadowAlias is { } shadowAlias && route.Enabled)
             {
                 shadow.TryEnqueue(new ShadowWork(request.Model, shadowAlias, request.RequestId, body.Rows, request.KeyField ?? route.KeyField));
@@ -66,6 +68,7 @@ public sealed class ScoringService(
         catch (ScoringValidationException e)
         {
             metrics.Error(request.Model, "validation");
+            ScoringTracing.Failed(span, "validation");
             ScoringLog.Refused(logger, request.Model, e.Errors.Count);
             payloads.Log(new PayloadRecord(clock.GetUtcNow(), request.RequestId, request.Model, -1, null, null, null, request.Version, request.Alias, null,
                 clock.GetElapsedTime(started).TotalMilliseconds, Errors: e.Errors));
@@ -73,19 +76,22 @@ public sealed class ScoringService(
         }
         catch (ScoringException e)
         {
-            metrics.Error(request.Model, e switch
+            string kind = e switch
             {
                 RequestTooLargeException => "too_large",
                 TooManyRowsException => "too_many_rows",
                 ScoringDisabledException => "disabled",
                 ModelUnavailableException => "unavailable",
                 _ => "other",
-            });
+            };
+            metrics.Error(request.Model, kind);
+            ScoringTracing.Failed(span, kind);
             throw;
         }
         catch (RegistryNotFoundException)
         {
             metrics.Error(request.Model, "not_found");
+            ScoringTracing.Failed(span, "not_found");
             throw;
         }
     }
@@ -209,6 +215,7 @@ public sealed class ScoringService(
         }
 
         metrics.Scored(request.Model, model.Version, lease.Alias, engine, numbers.Length, elapsed);
+        metrics.Request(request.Model, "scored", model.Version, lease.Alias, engine);
         ScoringLog.Scored(logger, request.Model, model.Version, lease.Alias, engine, numbers.Length, elapsed.TotalMilliseconds);
     }
 

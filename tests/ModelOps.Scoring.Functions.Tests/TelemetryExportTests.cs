@@ -5,17 +5,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using ModelOps.Scoring.Telemetry;
 using ModelOps.Scoring.Tests;
 using ModelOps.Testing;
 
 namespace ModelOps.Scoring.Functions.Tests;
 
-/// <summary>With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, the Scoring app exports its meter to that OTLP collector.</summary>
+/// <summary>With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, the Scoring app exports its meter and its traces to that OTLP collector.</summary>
 [Collection(ScoringCollection.Name)]
 public sealed class TelemetryExportTests(ScoringStack stack)
 {
     [Fact]
-    public async Task Scoring_meters_reach_an_otlp_collector_by_model_and_version_without_feature_values_or_keys()
+    public async Task Scoring_meters_and_spans_reach_an_otlp_collector_by_model_and_version_without_feature_values_or_keys()
     {
         const string model = "exported";
         await stack.RegisterAsync(model, TestArtifacts.TelcoGlm, alias: "champion");
@@ -28,6 +29,7 @@ public sealed class TelemetryExportTests(ScoringStack stack)
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Urls.First(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
         };
         await using LocalFunctionsHostProcess host = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Scoring")], settings);
         using HttpClient scoring = host.CreateClient();
@@ -35,9 +37,10 @@ public sealed class TelemetryExportTests(ScoringStack stack)
 
         using HttpResponseMessage scored = await ScoringStack.ScoreAsync(scoring, model, body);
         scored.StatusCode.Should().Be(HttpStatusCode.OK);
-        string exported = await WaitForAsync(bodies, text => text.Contains("modelops.scoring.rows", StringComparison.Ordinal) && text.Contains(model, StringComparison.Ordinal));
+        string exported = await WaitForAsync(bodies, text => text.Contains("modelops.scoring.rows", StringComparison.Ordinal) && text.Contains(model, StringComparison.Ordinal)
+            && text.Contains("modelops.scoring.score", StringComparison.Ordinal));
 
-        exported.Should().Contain("modelops.scoring.latency").And.Contain("modelops.scoring.requests").And.Contain("modelops-scoring");
+        exported.Should().Contain("modelops.scoring.latency").And.Contain("modelops.scoring.requests").And.Contain("modelops-scoring").And.Contain(ScoringTracing.ScoreSpan);
         foreach (string secret in new[] { "secret-key-4711", "Month-to-month", "Electronic check" })
         {
             exported.Should().NotContain(secret);

@@ -33,7 +33,7 @@ public sealed class ScoringMetrics : IDisposable
     public ScoringMetrics()
     {
         _meter = new Meter(MeterName);
-        _requests = _meter.CreateCounter<long>("modelops.scoring.requests", "{request}", "Scoring requests answered.");
+        _requests = _meter.CreateCounter<long>("modelops.scoring.requests", "{request}", "Scoring requests answered, per version that served them.");
         _rows = _meter.CreateCounter<long>("modelops.scoring.rows", "{row}", "Rows scored.");
         _errors = _meter.CreateCounter<long>("modelops.scoring.errors", "{request}", "Scoring requests refused or failed, by kind.");
         _latency = _meter.CreateHistogram<double>(LatencyInstrument, "ms", "Time to score one request's rows on one version.");
@@ -49,7 +49,12 @@ public sealed class ScoringMetrics : IDisposable
     /// <summary>The meter itself (listeners filter on it).</summary>
     public Meter Meter => _meter;
 
-    public void Request(string model, string outcome) => _requests.Add(1, new("model", model), new("outcome", outcome));
+    /// <summary>
+    /// One answered request per version that served rows of it (a request split over aliases counts once for each),
+    /// tagged like the rows it scored.
+    /// </summary>
+    public void Request(string model, string outcome, int version, string alias, string engine) =>
+        _requests.Add(1, new TagList { { "model", model }, { "version", Version(version) }, { "alias", alias }, { "engine", engine }, { "outcome", outcome } });
 
     public void Scored(string model, int version, string alias, string engine, int rows, TimeSpan elapsed)
     {

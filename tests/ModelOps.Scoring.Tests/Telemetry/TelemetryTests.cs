@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ModelOps.Scoring.Telemetry;
 
@@ -58,6 +59,50 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task The_requests_counter_is_tagged_by_model_version_alias_and_engine_like_the_rows_counter()
+    {
+        await using var harness = new ScoringHarness(validate: false);
+        var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)>();
+        using MeterListener listener = Listen(harness, measurements);
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        await harness.RegisterAsync(TestArtifacts.TelcoGbdt, "challenger");
+
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 2));
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 1), alias: "challenger");
+
+        var requests = measurements.Where(m => m.Instrument == "modelops.scoring.requests").ToArray();
+        requests.Should().HaveCount(2);
+        requests.Should().ContainSingle(m => m.Tags["model"] == "telco" && m.Tags["version"] == "1" && m.Tags["alias"] == "champion" && m.Tags["engine"] == "ModelOps" && m.Tags["outcome"] == "scored");
+        requests.Should().ContainSingle(m => m.Tags["version"] == "2" && m.Tags["alias"] == "challenger" && m.Tags["engine"] != null);
+    }
+
+    [Fact]
+    public async Task A_scored_request_has_a_span_naming_model_version_alias_and_engine_but_no_feature_value_or_key()
+    {
+        await using var harness = new ScoringHarness();
+        await harness.RegisterAsync(TestArtifacts.TelcoGlm, "champion");
+        var spans = new ConcurrentQueue<Activity>();
+        using ActivityListener listener = ListenToSpans(spans);
+        // A parent of the test's own, so spans of tests running beside this one are told apart by trace.
+        using var parent = new Activity("test").Start();
+
+        await harness.ScoreAsync(TestArtifacts.TelcoRowsJson(0, 3, keyField: "customerId").Replace("\"c0\"", "\"secret-key-4711\"", StringComparison.Ordinal), keyField: "customerId");
+        Func<Task> refused = () => harness.ScoreAsync("{\"tenure\":\"secret-value-0815\"}");
+        await refused.Should().ThrowAsync<ScoringValidationException>();
+        parent.Stop();
+
+        Activity[] mine = spans.Where(s => s.TraceId == parent.TraceId).ToArray();
+        mine.Should().HaveCount(2).And.OnlyContain(s => s.OperationName == ScoringTracing.ScoreSpan && (string?)s.GetTagItem("model") == "telco");
+        Activity scored = mine.Single(s => s.Status != ActivityStatusCode.Error);
+        scored.GetTagItem("version").Should().Be("1");
+        scored.GetTagItem("alias").Should().Be("champion");
+        scored.GetTagItem("engine").Should().Be("ModelOps");
+        scored.GetTagItem("rows").Should().Be(3);
+        mine.Single(s => s.Status == ActivityStatusCode.Error).GetTagItem("error.type").Should().Be("validation");
+        mine.SelectMany(s => s.TagObjects).Select(t => t.Value?.ToString()).Should().NotContain(v => v != null && (v.Contains("secret", StringComparison.Ordinal) || v.Contains("Month-to-month", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Logs_name_models_and_versions_but_never_feature_values_or_keys()
     {
         var logs = new RecordingLogs();
@@ -93,6 +138,19 @@ public sealed class TelemetryTests
         listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
         listener.Start();
+        return listener;
+    }
+
+    /// <summary>Records every finished span of scoring's activity source.</summary>
+    private static ActivityListener ListenToSpans(ConcurrentQueue<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ScoringTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
         return listener;
     }
 
