@@ -51,7 +51,8 @@ public static class ScoringServices
         services.AddSingleton<IPayloadSink>(sp => new BlobPayloadSink(
             sp.GetRequiredService<StorageConnection>().CreateBlobServiceClient().GetBlobContainerClient(Value<PayloadOptions>(sp).Container), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PayloadLogger(
-            sp.GetRequiredService<IPayloadSink>(), Value<PayloadOptions>(sp), sp.GetRequiredService<ScoringMetrics>(), sp.GetRequiredService<ILogger<PayloadLogger>>()));
+            sp.GetRequiredService<IPayloadSink>(), Value<PayloadOptions>(sp), sp.GetRequiredService<ScoringMetrics>(), sp.GetRequiredService<ILogger<PayloadLogger>>(),
+            clock: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ShadowScorer(
             sp.GetRequiredService<ModelCache>(), sp.GetRequiredService<PayloadLogger>(), sp.GetRequiredService<ScoringMetrics>(),
             sp.GetRequiredService<ILogger<ShadowScorer>>(), sp.GetRequiredService<TimeProvider>()));

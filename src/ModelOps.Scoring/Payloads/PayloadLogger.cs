@@ -9,21 +9,29 @@ namespace ModelOps.Scoring.Payloads;
 /// <summary>
 /// Buffers payload records in a bounded queue and writes them in batches (JSONL per model and hour) through an
 /// <see cref="IPayloadSink"/>. Scoring never waits on it: when the buffer is full a record is dropped and counted.
-/// Rows are sampled at <see cref="PayloadOptions.SampleRate"/>; records with errors are always kept. Stopping
-/// (<see cref="StopAsync"/> or disposing) writes everything buffered.
+/// Rows are sampled at <see cref="PayloadOptions.SampleRate"/>; records with errors are always kept. A batch is
+/// written <see cref="BatchWindow"/> after its first record came in (at once when a full
+/// <see cref="PayloadOptions.BatchSize"/> is already waiting), so steady traffic makes a few large blobs rather than
+/// one small blob per request, and the storage writes do not take the CPU scoring needs. Stopping
+/// (<see cref="StopAsync"/> or disposing) writes everything buffered at once.
 /// </summary>
 public sealed class PayloadLogger : IAsyncDisposable
 {
+    /// <summary>How long the first record of a batch waits for more before the batch is written.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromSeconds(1);
+
     private readonly IPayloadSink _sink;
     private readonly PayloadOptions _options;
     private readonly ScoringMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Random _random;
+    private readonly TimeProvider _clock;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Channel<PayloadRecord> _queue;
     private readonly Task _writer;
     private long _dropped;
 
-    public PayloadLogger(IPayloadSink sink, PayloadOptions options, ScoringMetrics metrics, ILogger<PayloadLogger> logger, Random? random = null)
+    public PayloadLogger(IPayloadSink sink, PayloadOptions options, ScoringMetrics metrics, ILogger<PayloadLogger> logger, Random? random = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<string> problems = options.Problems();
@@ -37,6 +45,7 @@ public sealed class PayloadLogger : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _random = random ?? new Random();
+        _clock = clock ?? TimeProvider.System;
         _queue = Channel.CreateBounded<PayloadRecord>(new BoundedChannelOptions(options.Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -77,17 +86,38 @@ public sealed class PayloadLogger : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
 
     private async Task WriteLoopAsync()
     {
         var batch = new List<PayloadRecord>(_options.BatchSize);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (_queue.Reader.Count < _options.BatchSize && !_stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(BatchWindow, _clock, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: what is buffered is written now.
+                }
+            }
+
             while (batch.Count < _options.BatchSize && _queue.Reader.TryRead(out PayloadRecord? record))
             {
                 batch.Add(record);
