@@ -33,7 +33,11 @@ using Scoring.Benchmarks;
 //   peer    a minimal ASP.NET Core API scoring the same ONNX file with ONNX Runtime, in its own process
 //   swap    host GLM at concurrency 16 while champion moves between two versions every 1.5 s (alias poll 1 s)
 //   service the scoring service called in process (no HTTP) against ONNX Runtime scoring the row as the peer does
-// Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)]; medians over rounds, targets alternated.
+//   keyed   GET /api/health with a function key: the floor's function and route, plus what a key adds on the host path
+// Beside each rate, the CPU each process spent per request (Linux), which the neighbours' load moves far less.
+// Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)] [--concurrency C] [--only TEXT[,TEXT…]];
+// medians over rounds, targets alternated. --only keeps the targets whose names contain one of the texts and skips the
+// hot swap and in-process figures (a quick look at one difference); --concurrency measures that one level only.
 if (args is ["peer", ..])
 {
     await MinimalApiPeer.RunAsync(args[1..]);
@@ -44,7 +48,8 @@ string telcoCsv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.O
     ?? Path.Combine(RepositoryLayout.SharedData, "datasets", "WA_Fn-UseC_-Telco-Customer-Churn.csv");
 int requests = Option("--requests", 2000);
 int rounds = Option("--rounds", 3);
-int[] concurrencies = [1, 16, 64];
+int[] concurrencies = Option("--concurrency", 0) is > 0 and int only ? [only] : [1, 16, 64];
+string[]? onlyTargets = Text("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
 Console.Error.WriteLine("Training the Telco GLM and GBDT pipelines …");
 Dataset telco = CsvDatasetReader.Read(telcoCsv);
@@ -87,6 +92,7 @@ await host.StartAsync(0, CancellationToken.None);
 WorkerChannel channel = host.Worker.Current ?? throw new InvalidOperationException("The worker did not start.");
 FunctionDefinition score = host.Functions.Single(f => f.Name == "score");
 FunctionDefinition health = host.Functions.Single(f => f.Name == "health");
+FunctionDefinition schema = host.Functions.Single(f => f.Name == "schema");
 Uri frontDoor = new($"http://127.0.0.1:{host.Port}/");
 
 string glmFile = Path.Combine(work, "telco-glm.onnx"), gbdtFile = Path.Combine(work, "telco-gbdt.onnx");
@@ -117,6 +123,14 @@ Func<CancellationToken, Task> Floor() => async ct =>
     Check(response);
 };
 
+Func<CancellationToken, Task> KeyedFloor() => async ct =>
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(frontDoor, "api/health"));
+    request.Headers.Add("x-functions-key", functionKey);
+    using HttpResponseMessage response = await http.SendAsync(request, ct);
+    Check(response);
+};
+
 Func<CancellationToken, Task> ThroughHost(string model) => async ct =>
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(frontDoor, $"api/models/{model}/score")) { Content = Json(NextBody()) };
@@ -133,12 +147,16 @@ Func<CancellationToken, Task> SchemaThroughHost(string model) => async ct =>
     Check(response);
 };
 
-Func<CancellationToken, Task> ToWorker(string? model) => async ct =>
+// Straight to the worker's Kestrel: the function's InvocationRequest over the host's gRPC channel, the request itself over HTTP.
+Func<CancellationToken, Task> ToWorker(string? model) => model is null
+    ? DirectToWorker(health, "api/health", null, null)
+    : DirectToWorker(score, $"api/models/{model}/score", model, NextBody);
+
+Func<CancellationToken, Task> DirectToWorker(FunctionDefinition function, string path, string? model, Func<byte[]>? body) => async ct =>
 {
-    var url = new Uri(workerUri, model is null ? "api/health" : $"api/models/{model}/score");
-    FunctionDefinition function = model is null ? health : score;
+    var url = new Uri(workerUri, path);
     InvocationRequest invocation = FunctionInvoker.NewRequest(function);
-    var rpc = new RpcHttp { Method = model is null ? "GET" : "POST", Url = url.ToString() };
+    var rpc = new RpcHttp { Method = body is null ? "GET" : "POST", Url = url.ToString() };
     if (model is not null)
     {
         rpc.Params["model"] = model;
@@ -149,7 +167,7 @@ Func<CancellationToken, Task> ToWorker(string? model) => async ct =>
     invocation.TriggerMetadata["Query"] = new TypedData { Json = "{}" };
     invocation.TriggerMetadata["Headers"] = new TypedData { Json = "{}" };
     invocations.Enqueue(channel.InvokeAsync(invocation, ct));
-    using var request = new HttpRequestMessage(model is null ? HttpMethod.Get : HttpMethod.Post, url) { Content = model is null ? null : Json(NextBody()) };
+    using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, url) { Content = body is null ? null : Json(body()) };
     request.Headers.Add("x-ms-invocation-id", invocation.InvocationId);
     using HttpResponseMessage response = await http.SendAsync(request, ct);
     Check(response);
@@ -164,19 +182,23 @@ Func<CancellationToken, Task> ToPeer(string model) => async ct =>
 var targets = new (string Name, Func<CancellationToken, Task> Send)[]
 {
     ("floor (health) via host", Floor()),
+    ("floor (health, key) via host", KeyedFloor()),
     ("GLM schema (GET, key, no body) via host", SchemaThroughHost("telco-glm")),
     ("GLM via host", ThroughHost("telco-glm")),
     ("GBDT via host", ThroughHost("telco-gbdt")),
     ("floor (health) worker Kestrel", ToWorker(null)),
+    ("GLM schema worker Kestrel", DirectToWorker(schema, "api/models/telco-glm/schema", "telco-glm", null)),
     ("GLM worker Kestrel", ToWorker("telco-glm")),
     ("GLM minimal API + ORT", ToPeer("telco-glm")),
     ("GBDT worker Kestrel", ToWorker("telco-gbdt")),
     ("GBDT minimal API + ORT", ToPeer("telco-gbdt")),
-};
+}.Where(t => onlyTargets is null || onlyTargets.Any(o => t.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToArray();
 
-(string Name, (double P50Us, double P99Us) Cost)[] inProcess = await InProcessCostsAsync();
+bool full = onlyTargets is null && concurrencies.Length == 3;
+(string Name, (double P50Us, double P99Us) Cost)[] inProcess = full ? await InProcessCostsAsync() : [];
 
 var results = new Dictionary<(string, int), List<LoadResult>>();
+var cpu = new Dictionary<(string, int), List<Dictionary<string, double>>>();
 var swaps = new List<LoadResult>();
 int champion = 1;
 for (int round = 0; round < rounds; round++)
@@ -187,9 +209,17 @@ for (int round = 0; round < rounds; round++)
         // Alternate the order each round so no target always runs on a warmer or quieter machine.
         foreach (var (name, send) in round % 2 == 0 ? targets : targets.Reverse())
         {
+            Dictionary<string, TimeSpan> before = ProcessCpu.Sample();
             LoadResult r = await LoadRun.MeasureAsync(name, c, requests, send, CancellationToken.None);
             (results.TryGetValue((name, c), out var list) ? list : results[(name, c)] = []).Add(r);
+            // The closed loop's warm-up requests are in the CPU too.
+            (cpu.TryGetValue((name, c), out var used) ? used : cpu[(name, c)] = []).Add(ProcessCpu.PerRequest(before, ProcessCpu.Sample(), requests + Math.Min(200, requests / 5)));
         }
+    }
+
+    if (!full)
+    {
+        continue;
     }
 
     // The hot swap: champion moves back and forth six times while 16 callers score; each move is seen within a poll.
@@ -226,6 +256,45 @@ foreach (var (name, _) in targets)
         LoadResult r = M(name, c);
         Console.WriteLine($"| {name} | {c} | {F(r.RequestsPerSecond)} | {F(r.P50Ms)} | {F(r.P99Ms)} |");
     }
+}
+
+string[] roles = ["bench+host", "worker", "azurite", "peer"];
+if (cpu.Values.Any(rounds => rounds.Any(r => r.Count > 0)))
+{
+    int c16 = concurrencies.Contains(16) ? 16 : concurrencies[0];
+    Console.WriteLine();
+    Console.WriteLine($"| CPU µs per request at concurrency {c16}, median of rounds | {string.Join(" | ", roles)} |");
+    Console.WriteLine($"|---|{string.Concat(roles.Select(_ => "---:|"))}");
+    foreach (var (name, _) in targets)
+    {
+        IEnumerable<string> cells = roles.Select(role =>
+        {
+            double[] v = cpu[(name, c16)].Select(r => r.GetValueOrDefault(role)).Order().ToArray();
+            return F(v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2);
+        });
+        Console.WriteLine($"| {name} | {string.Join(" | ", cells)} |");
+    }
+}
+
+if (targets.Any(t => t.Name == "floor (health) via host") && targets.Any(t => t.Name == "floor (health, key) via host"))
+{
+    Console.WriteLine();
+    Console.WriteLine("| concurrency | keyed / anonymous floor req/s, per round |");
+    Console.WriteLine("|---:|---|");
+    foreach (int c in concurrencies)
+    {
+        IEnumerable<string> perRound = results[("floor (health, key) via host", c)].Zip(results[("floor (health) via host", c)],
+            (k, a) => (k.RequestsPerSecond / a.RequestsPerSecond).ToString("F2", CultureInfo.InvariantCulture));
+        Console.WriteLine($"| {c} | {string.Join(", ", perRound)} |");
+    }
+}
+
+if (!full)
+{
+    peer.Kill(entireProcessTree: true);
+    await peer.WaitForExitAsync();
+    Directory.Delete(work, recursive: true);
+    return;
 }
 
 LoadResult swapped = LoadWindow.Median(swaps);
@@ -285,6 +354,12 @@ async Task<(string, (double, double))[]> InProcessCostsAsync()
 
     await shadowScorer.StopAsync(CancellationToken.None);
     return costs.ToArray();
+}
+
+string? Text(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 int Option(string name, int fallback)
