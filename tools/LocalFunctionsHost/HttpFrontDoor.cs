@@ -16,7 +16,8 @@ namespace LocalFunctionsHost;
 /// The HTTP front door of one app on 127.0.0.1: routes <c>/{routePrefix}/{route}</c> and methods from each
 /// HTTP trigger's metadata, <c>authLevel</c> enforced with the keys from local settings, then — as the
 /// Functions host does for workers with ASP.NET Core integration — an InvocationRequest over gRPC (the trigger
-/// as an <c>RpcHttp</c> without body, route values, query and headers as trigger metadata) while the request
+/// as an <c>RpcHttp</c> without body, route values as trigger metadata, and query and headers too unless the worker
+/// announces <c>RpcHttpTriggerMetadataRemoved</c>) while the request
 /// itself, streamed, goes to the worker's own Kestrel with <c>x-ms-invocation-id</c> and the worker writes the
 /// answer. A worker that is down gets a 503 problem. <c>GET /admin/host/status</c> (master key) says whether
 /// the worker is up. Input bindings (blobs, the durable client) are added as for other triggers, and
@@ -200,8 +201,13 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
             request.TriggerMetadata[name] = new TypedData { String = value };
         }
 
-        request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
-        request.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
+        if (!channel.HttpTriggerMetadataRemoved)
+        {
+            // Only for a worker that still binds them from trigger metadata; the isolated worker announces it does not.
+            request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
+            request.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), HostJsonContext.Default.DictionaryStringString) };
+        }
+
         try
         {
             await inputs.AddAsync(function, request, routeValues, context.RequestAborted);

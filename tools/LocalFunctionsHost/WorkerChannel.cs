@@ -11,12 +11,15 @@ internal sealed class WorkerUnavailableException(string message) : Exception(mes
 
 /// <summary>
 /// One worker's <c>FunctionRpc.EventStream</c>: the host's side of the bidirectional stream. Messages to the
-/// worker go through a channel (gRPC allows one writer at a time); responses are matched to waiting callers
-/// by request id (init, metadata, load) or invocation id. When the stream ends every waiter fails with
+/// worker go through a channel (gRPC allows one writer at a time), and those that queue up are flushed together;
+/// responses are matched to waiting callers by request id (init, metadata, load) or invocation id. When the stream ends every waiter fails with
 /// <see cref="WorkerUnavailableException"/>, so nothing hangs on a dead worker.
 /// </summary>
 internal sealed class WorkerChannel
 {
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+    private static readonly WriteOptions FlushedWrite = new();
+
     private readonly Channel<StreamingMessage> _outgoing = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> _waiting = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,6 +39,12 @@ internal sealed class WorkerChannel
     public Uri? HttpUri { get; private set; }
 
     public IReadOnlyDictionary<string, string> Capabilities { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The worker reads an HTTP trigger's headers and query from the request itself (capability
+    /// <c>RpcHttpTriggerMetadataRemoved</c>), so, as the Functions host does then, they are not repeated as trigger metadata.
+    /// </summary>
+    public bool HttpTriggerMetadataRemoved => Capabilities.TryGetValue("RpcHttpTriggerMetadataRemoved", out string? state) && !string.IsNullOrEmpty(state);
 
     public Task Closed => _closed.Task;
 
@@ -69,9 +78,16 @@ internal sealed class WorkerChannel
     {
         try
         {
-            await foreach (StreamingMessage message in _outgoing.Reader.ReadAllAsync(cancellationToken))
+            ChannelReader<StreamingMessage> outgoing = _outgoing.Reader;
+            while (await outgoing.WaitToReadAsync(cancellationToken))
             {
-                await responses.WriteAsync(message, cancellationToken);
+                while (outgoing.TryRead(out StreamingMessage? message))
+                {
+                    // Under load invocations queue up: each but the last of a burst is only buffered, and the last
+                    // flushes them to the worker together, one socket write instead of one per invocation.
+                    responses.WriteOptions = outgoing.TryPeek(out _) ? BufferedWrite : FlushedWrite;
+                    await responses.WriteAsync(message, cancellationToken);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or Grpc.Core.RpcException)
