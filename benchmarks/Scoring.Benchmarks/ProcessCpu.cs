@@ -4,8 +4,9 @@ namespace Scoring.Benchmarks;
 
 /// <summary>
 /// CPU time used so far by this process (the load and the local host in it) and each process it started (the
-/// worker, Azurite, the minimal API peer), read from <c>/proc</c>. On a small shared machine the CPU a request costs
-/// each process says more than wall-clock rates, which the neighbours' load moves. Empty where there is no <c>/proc</c>.
+/// worker, Azurite, the minimal API peer), read from <c>/proc</c>: where a request's time goes, process by process.
+/// A busy machine inflates it too (waiting threads spin, caches go cold), so compare cells of one run. Empty where
+/// there is no <c>/proc</c>.
 /// </summary>
 internal static class ProcessCpu
 {

@@ -34,8 +34,9 @@ using Scoring.Benchmarks;
 //   swap    host GLM at concurrency 16 while champion moves between two versions every 1.5 s (alias poll 1 s)
 //   service the scoring service called in process (no HTTP) against ONNX Runtime scoring the row as the peer does
 //   keyed   GET /api/health with a function key: the floor's function and route, plus what a key adds on the host path
-// Beside each rate, the CPU each process spent per request (Linux), which the neighbours' load moves far less.
-// Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)] [--concurrency C] [--only TEXT[,TEXT…]];
+// Beside the rates, the CPU each process spent per request (Linux): where a request's time goes.
+// Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)] [--concurrency C] [--only TEXT[,TEXT…]]
+//        [--payload-sample-rate P (1, the app's default: every scored row is logged)];
 // medians over rounds, targets alternated. --only keeps the targets whose names contain one of the texts and skips the
 // hot swap and in-process figures (a quick look at one difference); --concurrency measures that one level only.
 if (args is ["peer", ..])
@@ -82,6 +83,7 @@ await File.WriteAllTextAsync(settingsFile, new JsonObject
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Registry__AuditKey"] = auditKey,
         ["Scoring__Cache__PollInterval"] = "00:00:01",
+        ["Scoring__Payloads__SampleRate"] = Text("--payload-sample-rate") ?? "1",
     },
     ["Host"] = new JsonObject { ["MasterKey"] = "master-" + functionKey, ["FunctionKeys"] = new JsonObject { ["default"] = functionKey } },
 }.ToJsonString());
