@@ -260,6 +260,12 @@ foreach (var (name, _) in targets)
     }
 }
 
+if (full)
+{
+    LoadResult swappedRow = LoadWindow.Median(swaps);
+    Console.WriteLine($"| GLM via host, champion swapped 6 times | 16 | {F(swappedRow.RequestsPerSecond)} | {F(swappedRow.P50Ms)} | {F(swappedRow.P99Ms)} |");
+}
+
 string[] roles = ["bench+host", "worker", "azurite", "peer"];
 if (cpu.Values.Any(rounds => rounds.Any(r => r.Count > 0)))
 {
@@ -300,7 +306,6 @@ if (!full)
 }
 
 LoadResult swapped = LoadWindow.Median(swaps);
-Console.WriteLine($"| GLM via host, champion swapped 6 times | 16 | {F(swapped.RequestsPerSecond)} | {F(swapped.P50Ms)} | {F(swapped.P99Ms)} |");
 Console.WriteLine();
 Console.WriteLine("| concurrency | GLM host / floor req/s | GBDT host / floor req/s | GLM worker / minimal API req/s | GBDT worker / minimal API req/s | empty function worker / GLM minimal API req/s |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
@@ -309,6 +314,22 @@ foreach (int c in concurrencies)
     double floor = M("floor (health) via host", c).RequestsPerSecond;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {c} | {M("GLM via host", c).RequestsPerSecond / floor:F2} | {M("GBDT via host", c).RequestsPerSecond / floor:F2} | {M("GLM worker Kestrel", c).RequestsPerSecond / M("GLM minimal API + ORT", c).RequestsPerSecond:F2} | {M("GBDT worker Kestrel", c).RequestsPerSecond / M("GBDT minimal API + ORT", c).RequestsPerSecond:F2} | {M("floor (health) worker Kestrel", c).RequestsPerSecond / M("GLM minimal API + ORT", c).RequestsPerSecond:F2} |"));
+}
+
+Console.WriteLine();
+// On a saturated machine the rate follows the CPU a request costs all processes, so its inverse ratio is a second,
+// steadier estimate of the same figure; it leaves out what the neighbours' load does to the rates.
+Console.WriteLine("| concurrency | GLM host / floor req/s, per round | GBDT host / floor req/s, per round | floor / GLM host CPU per request, per round | floor / GBDT host CPU per request, per round |");
+Console.WriteLine("|---:|---|---|---|---|");
+foreach (int c in concurrencies)
+{
+    string PerRound(string target) => string.Join(", ", results[(target, c)].Zip(results[("floor (health) via host", c)],
+        (t, f) => (t.RequestsPerSecond / f.RequestsPerSecond).ToString("F2", CultureInfo.InvariantCulture)));
+    // The peer idles through these targets; what it spends is not theirs.
+    static double Spent(Dictionary<string, double> used) => used.Where(u => u.Key != "peer").Sum(u => u.Value);
+    string CpuPerRound(string target) => string.Join(", ", cpu[(target, c)].Zip(cpu[("floor (health) via host", c)],
+        (t, f) => Spent(t) > 0 ? (Spent(f) / Spent(t)).ToString("F2", CultureInfo.InvariantCulture) : "–"));
+    Console.WriteLine($"| {c} | {PerRound("GLM via host")} | {PerRound("GBDT via host")} | {CpuPerRound("GLM via host")} | {CpuPerRound("GBDT via host")} |");
 }
 
 Console.WriteLine();
