@@ -48,9 +48,9 @@ public sealed class TaskHubSettingsTests
     {
         const string HostJson = """{ "extensions": { "durableTask": { "hubName": "Orders", "storageProvider": { "controlQueueVisibilityTimeout": "00:05:00" } } } }""";
         LocalSettings settings = Settings(
-            (StorageOverride + "controlQueueVisibilityTimeout", "00:00:10"),
-            // Any case, as the host's configuration matches keys.
-            (StorageOverride.ToUpperInvariant() + "WORKITEMQUEUEVISIBILITYTIMEOUT", "00:00:12"),
+            // Any case, as the host's configuration matches keys: this one replaces the file's value.
+            (StorageOverride.ToUpperInvariant() + "CONTROLQUEUEVISIBILITYTIMEOUT", "00:00:10"),
+            (StorageOverride + "workItemQueueVisibilityTimeout", "00:00:12"),
             (StorageOverride + "partitionCount", "1"),
             ("AzureFunctionsJobHost__extensions__durableTask__hubName", "Invoices"));
 
