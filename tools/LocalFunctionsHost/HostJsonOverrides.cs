@@ -23,9 +23,41 @@ internal static class HostJsonOverrides
     public static JsonObject Load(string hostJsonPath, LocalSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        return Load(hostJsonPath, settings.Values);
+    }
+
+    /// <summary>The app's host.json with the overrides in the app settings <paramref name="values"/> and the environment applied.</summary>
+    public static JsonObject Load(string hostJsonPath, IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
         JsonObject root = JsonNode.Parse(File.ReadAllText(hostJsonPath), CaseInsensitive, Lenient) as JsonObject
             ?? throw new InvalidDataException($"{hostJsonPath} must hold a JSON object.");
-        return Apply(root, Overrides(settings.Values, Environment.GetEnvironmentVariables()));
+        return Apply(root, Overrides(values, Environment.GetEnvironmentVariables()));
+    }
+
+    /// <summary>The text at <paramref name="name"/> in <paramref name="section"/>, or null when it is absent or not text.</summary>
+    internal static string? Text(JsonObject? section, string name) =>
+        section?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    /// <summary>
+    /// The whole number at <paramref name="name"/>, written as a JSON number (host.json) or as text (an overriding
+    /// setting); null when absent. Anything else is refused naming <paramref name="path"/>.<paramref name="name"/>.
+    /// </summary>
+    internal static int? Int(JsonObject? section, string name, string path)
+    {
+        if (section?[name] is not JsonValue value)
+        {
+            return null;
+        }
+
+        if (value.GetValueKind() == JsonValueKind.Number && value.TryGetValue(out int number))
+        {
+            return number;
+        }
+
+        return Text(section, name) is { } text && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int parsed)
+            ? parsed
+            : throw new InvalidDataException($"host.json {path}.{name} must be a whole number; it is {value.ToJsonString()}.");
     }
 
     /// <summary>Applies <paramref name="overrides"/> (setting name → value) to <paramref name="root"/>.</summary>
