@@ -11,9 +11,9 @@ namespace ModelOps.Pipelines;
 
 /// <summary>
 /// The registry's changing functions (<c>authLevel: function</c>): registration, alias moves, archiving.
-/// Each records the caller's principal (<see cref="CallerPrincipal"/>) and the reason in the audit.
+/// Each records the caller's principal (<see cref="CallerIdentity"/>) and the reason in the audit.
 /// </summary>
-public sealed class RegistryWriteFunctions(ModelRegistry registry, RegistryOptions options)
+public sealed class RegistryWriteFunctions(ModelRegistry registry, RegistryOptions options, CallerIdentity callers)
 {
     /// <summary>Room for the metadata part and multipart framing on top of the artifact limit.</summary>
     private const long MetadataAllowance = 1024 * 1024;
@@ -67,7 +67,7 @@ public sealed class RegistryWriteFunctions(ModelRegistry registry, RegistryOptio
 
         using var buffer = new MemoryStream((int)artifact.Length);
         await artifact.CopyToAsync(buffer, ct);
-        string principal = CallerPrincipal.Of(req, context);
+        string principal = callers.Of(req, context);
         Registration registered = await registry.RegisterVersionAsync(registration, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), principal, ct);
         ModelVersion version = registered.Version;
         string location = $"/api/models/{version.Model}/versions/{version.Version}";
@@ -106,7 +106,7 @@ public sealed class RegistryWriteFunctions(ModelRegistry registry, RegistryOptio
         string model, int version, FunctionContext context)
     {
         StatusChange body = await ReadAsync(req, RegistryApiJsonContext.Default.StatusChange, context.CancellationToken);
-        string principal = CallerPrincipal.Of(req, context);
+        string principal = callers.Of(req, context);
         return new OkObjectResult(await registry.ChangeStatusAsync(model, version, VersionStatus.Archived, Required(body.Reason, "reason"), principal, context.CancellationToken));
     }
 
@@ -128,7 +128,7 @@ public sealed class RegistryWriteFunctions(ModelRegistry registry, RegistryOptio
             throw new RegistryPreconditionFailedException($"Alias '{alias}' of '{model}' already exists (If-None-Match: *); move it with If-Match.");
         }
 
-        return await registry.MoveAliasAsync(model, alias, version, reason, ifMatch, CallerPrincipal.Of(req, context), body.Force ?? false, ct);
+        return await registry.MoveAliasAsync(model, alias, version, reason, ifMatch, callers.Of(req, context), body.Force ?? false, ct);
     }
 
     private static async Task<T> ReadAsync<T>(HttpRequest req, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct) where T : class =>

@@ -15,7 +15,7 @@ namespace ModelOps.Pipelines;
 /// must exist, so a routing never sends traffic nowhere. Every change is recorded in the model's audit log with the
 /// caller's principal, the optional <c>reason</c>, and the routing before and after.
 /// </summary>
-public sealed class RoutingFunctions(ModelRegistry registry, IRoutingStore routes)
+public sealed class RoutingFunctions(ModelRegistry registry, IRoutingStore routes, CallerIdentity callers)
 {
     [Function("registry-routing")]
     public async Task<IActionResult> Routing(
@@ -41,6 +41,6 @@ public sealed class RoutingFunctions(ModelRegistry registry, IRoutingStore route
         RoutingChange body = await JsonSerializer.DeserializeAsync(req.Body, RegistryApiJsonContext.Default.RoutingChange, ct)
             ?? throw new InvalidRegistryRequestException("body", "must be a JSON object.");
         var routing = new ModelRouting(model, body.Weights ?? [], body.KeyField, body.ShadowAlias, body.Enabled ?? true, body.FallbackAlias, body.RetryAfterSeconds ?? 30);
-        return await registry.SetRoutingAsync(routes, routing, ifMatch, CallerPrincipal.Of(req, context), body.Reason, ct);
+        return await registry.SetRoutingAsync(routes, routing, ifMatch, callers.Of(req, context), body.Reason, ct);
     }
 }

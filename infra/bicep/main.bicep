@@ -61,6 +61,9 @@ param jurisdiction string = ''
 @description('Inputs forbidden in that jurisdiction, comma-separated (e.g. gender,age).')
 param forbiddenFeatures string = ''
 
+@description('True only after App Service Authentication is configured on the apps (this template does not): the apps then trust the signed-in principal it names in x-ms-client-principal-name, for the audit and the approval page.')
+param trustPlatformIdentity bool = false
+
 @description('Object id of a principal allowed to manage the Key Vault secrets (optional).')
 param keyVaultAdminObjectId string = ''
 
@@ -124,6 +127,7 @@ var sharedSettings = {
   otlpEndpoint: otlpEndpoint
   jurisdiction: jurisdiction
   forbiddenFeatures: forbiddenFeatures
+  trustPlatformIdentity: trustPlatformIdentity
 }
 
 module scoring 'modules/functionapp.bicep' = {

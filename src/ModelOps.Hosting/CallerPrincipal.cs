@@ -6,13 +6,13 @@ using Microsoft.Azure.Functions.Worker;
 namespace ModelOps.Hosting;
 
 /// <summary>
-/// Who made an HTTP call, for the audit: the signed-in principal when App Service authentication is on
-/// (it sets <c>x-ms-client-principal-name</c> and strips the header from client requests), else the name of
-/// the function key that authorised the call, written <c>key:NAME</c>. The host describes that key as a claims
-/// identity (authentication type <c>WebJobsAuthLevel</c>, a key-id claim); with the worker's ASP.NET Core
-/// integration the invocation carries it in its binding data as <c>Identities</c> (JSON, the protocol's
-/// <c>RpcClaimsIdentity</c> list) and the worker's own request does not. A call that carried a key whose name the
-/// host did not pass is <c>key:unnamed</c>; only a call with neither is <c>anonymous</c>.
+/// Who made an HTTP call, for the audit. The signed-in principal App Service authentication names in
+/// <c>x-ms-client-principal-name</c> is trusted only where the platform authenticates callers (<see cref="CallerIdentity"/>);
+/// otherwise a call is known by the name of the function key that authorised it, written <c>key:NAME</c>. The host
+/// describes that key as a claims identity (authentication type <c>WebJobsAuthLevel</c>, a key-id claim); with the
+/// worker's ASP.NET Core integration the invocation carries it in its binding data as <c>Identities</c> (JSON, the
+/// protocol's <c>RpcClaimsIdentity</c> list) and the worker's own request does not. A call that carried a key whose
+/// name the host did not pass is <c>key:unnamed</c>; only a call with neither is <c>anonymous</c>.
 /// </summary>
 public static class CallerPrincipal
 {
@@ -25,16 +25,11 @@ public static class CallerPrincipal
     /// <summary>The binding data entry that lists the invocation's identities.</summary>
     public const string IdentitiesBindingData = "Identities";
 
-    /// <summary>The principal of the call.</summary>
-    public static string Of(HttpRequest request, FunctionContext context)
+    /// <summary>The principal of the call by the key that authorised it: <c>key:NAME</c>, <c>key:unnamed</c> or <c>anonymous</c>.</summary>
+    public static string ByKey(HttpRequest request, FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        if (request.Headers[NameHeader].ToString() is { Length: > 0 } name)
-        {
-            return name;
-        }
-
         string? key = KeyName(request.HttpContext.User.Identities)
             ?? (context.BindingContext.BindingData.TryGetValue(IdentitiesBindingData, out object? identities) ? KeyName(identities as string) : null);
         if (key is not null)

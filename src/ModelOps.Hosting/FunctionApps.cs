@@ -16,7 +16,7 @@ public static class FunctionApps
 {
     /// <summary>
     /// A builder with what every app shares: ASP.NET Core integration (HTTP functions take <c>HttpRequest</c>
-    /// and return <c>IActionResult</c>), the problem middleware, the clock and the app's health report.
+    /// and return <c>IActionResult</c>), the problem middleware, the clock, the app's health report and who calls (<see cref="CallerIdentity"/>).
     /// </summary>
     public static FunctionsApplicationBuilder CreateBuilder(string[] args, string appName)
     {
@@ -31,6 +31,8 @@ public static class FunctionApps
         builder.Services.AddSingleton(new AppHealth(appName, typeof(FunctionApps).Assembly
             .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0"));
         builder.Services.AddJsonContext(HostingJsonContext.Default);
+        builder.Services.AddOptions<CallerOptions>().Bind(builder.Configuration.GetSection(CallerOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<CallerIdentity>();
         return builder;
     }
 

@@ -37,11 +37,12 @@ internal sealed class DurableApp : IAsyncDisposable
     /// <summary>A new task hub name, for a test's own hub.</summary>
     public static string NewHubName() => AzuriteFixture.UniqueName("hub");
 
-    /// <summary>Starts the app on the named hub (a fresh one unless a test restarts the host on the same hub).</summary>
-    public static async Task<DurableApp> StartAsync(AzuriteFixture azurite, string? hubName = null)
+    /// <summary>Starts the app on the named hub (a fresh one unless a test restarts the host on the same hub), with <paramref name="values"/> added to its settings.</summary>
+    public static async Task<DurableApp> StartAsync(AzuriteFixture azurite, string? hubName = null, IReadOnlyDictionary<string, string>? values = null)
     {
         hubName ??= NewHubName();
-        TestApp app = await TestApp.StartAsync(azurite.ConnectionString, DurableFunctions, new Dictionary<string, string> { ["DURABLE_HUB"] = hubName });
+        var settings = new Dictionary<string, string>(values ?? new Dictionary<string, string>()) { ["DURABLE_HUB"] = hubName };
+        TestApp app = await TestApp.StartAsync(azurite.ConnectionString, DurableFunctions, settings);
         return new DurableApp(app, hubName);
     }
 

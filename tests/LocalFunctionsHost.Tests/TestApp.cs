@@ -64,7 +64,7 @@ internal sealed class TestApp : IAsyncDisposable
     {
         (string folder, string settingsFile) = await WriteSettingsAsync(connectionString, enabled, values);
         LocalSettings local = LocalSettings.Load(settingsFile);
-        var host = new FunctionAppHost(AppDefinition.Load(AppFolder), local, logger ?? NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
+        var host = new FunctionAppHost(AppDefinition.Load(AppFolder, local.Values), local, logger ?? NullLogger.Instance, clock ?? TimeProvider.System, verbose: true);
         try
         {
             await host.StartAsync(0, CancellationToken.None);

@@ -26,6 +26,8 @@ public sealed partial class RegistryApiTests(AzuriteFixture azurite) : IAsyncLif
             ["Registry__MaxArtifactBytes"] = "1048576",
             ["Registry__TableName"] = "reg" + AzuriteFixture.UniqueName("api"),
             ["Registry__ArtifactContainer"] = AzuriteFixture.UniqueName("artifacts"),
+            // The test plays App Service Authentication: its calls name the signed-in principal.
+            ["Callers__TrustPlatformIdentity"] = "true",
         });
         _http = _app.CreateClient();
     }

@@ -92,7 +92,7 @@ internal sealed record QueueSettings(
     int MaxDequeueCount,
     bool Base64Encoding)
 {
-    public static QueueSettings Read(JsonElement? queues)
+    public static QueueSettings Read(JsonObject? queues)
     {
         int batchSize = Int(queues, "batchSize") ?? 16;
         if (batchSize is < 1 or > 32)
@@ -110,19 +110,18 @@ internal sealed record QueueSettings(
             !string.Equals(Str(queues, "messageEncoding"), "none", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static int? Int(JsonElement? e, string name) =>
-        e is { } o && o.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+    private static int? Int(JsonObject? queues, string name) => HostJsonOverrides.Int(queues, name, "extensions.queues");
 
-    private static string? Str(JsonElement? e, string name) =>
-        e is { } o && o.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonObject? queues, string name) => HostJsonOverrides.Text(queues, name);
 
-    private static TimeSpan? Span(JsonElement? e, string name) =>
-        Str(e, name) is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
+    private static TimeSpan? Span(JsonObject? queues, string name) =>
+        Str(queues, name) is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
 }
 
 /// <summary>
 /// A dotnet-isolated function app folder (a worker's build or publish output): <c>host.json</c> for the
-/// route prefix, queue settings and function timeout, <c>worker.config.json</c> for how to start the worker.
+/// route prefix, queue settings, function timeout and log levels (with <c>AzureFunctionsJobHost__…</c> app settings
+/// overriding it, <see cref="HostJsonOverrides"/>), <c>worker.config.json</c> for how to start the worker.
 /// The functions themselves come from the worker (worker indexing).
 /// </summary>
 internal sealed record AppDefinition(
@@ -147,7 +146,8 @@ internal sealed record AppDefinition(
         : LogLevels.TryGetValue("default", out LogLevel fallback) ? fallback
         : LogLevel.Information;
 
-    public static AppDefinition Load(string root)
+    /// <summary>The app in <paramref name="root"/>; <paramref name="values"/> are its app settings (their overrides of host.json apply, as do the environment's).</summary>
+    public static AppDefinition Load(string root, IReadOnlyDictionary<string, string>? values = null)
     {
         root = Path.GetFullPath(root);
         string hostPath = Path.Combine(root, "host.json");
@@ -169,30 +169,25 @@ internal sealed record AppDefinition(
         string assembly = Text(description, "defaultWorkerPath")
             ?? throw new InvalidDataException($"{workerPath}: description.defaultWorkerPath is required.");
 
-        using JsonDocument host = JsonDocument.Parse(File.ReadAllText(hostPath), options);
-        JsonElement rootElement = host.RootElement;
-        JsonElement? extensions = rootElement.TryGetProperty("extensions", out JsonElement ext) ? ext : null;
-        string routePrefix = extensions is { } e1 && e1.TryGetProperty("http", out JsonElement http) && http.TryGetProperty("routePrefix", out JsonElement prefix)
-            ? prefix.GetString() ?? "api"
-            : "api";
-        JsonElement? queues = extensions is { } e2 && e2.TryGetProperty("queues", out JsonElement q) ? q : null;
-        TimeSpan timeout = rootElement.TryGetProperty("functionTimeout", out JsonElement ft) && ft.GetString() is { } t
+        JsonObject host = HostJsonOverrides.Load(hostPath, values ?? new Dictionary<string, string>());
+        JsonObject? extensions = host["extensions"] as JsonObject;
+        string routePrefix = HostJsonOverrides.Text(extensions?["http"] as JsonObject, "routePrefix") ?? "api";
+        TimeSpan timeout = HostJsonOverrides.Text(host, "functionTimeout") is { } t
             ? TimeSpan.Parse(t, CultureInfo.InvariantCulture)
             : TimeSpan.FromMinutes(30);
-        return new AppDefinition(root, executable, assembly, routePrefix.Trim('/'), QueueSettings.Read(queues), timeout, LogLevelsOf(rootElement, hostPath));
+        return new AppDefinition(root, executable, assembly, routePrefix.Trim('/'), QueueSettings.Read(extensions?["queues"] as JsonObject), timeout, LogLevelsOf(host, hostPath));
     }
 
-    private static Dictionary<string, LogLevel> LogLevelsOf(JsonElement host, string hostPath)
+    private static Dictionary<string, LogLevel> LogLevelsOf(JsonObject host, string hostPath)
     {
         var levels = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);
-        if (host.TryGetProperty("logging", out JsonElement logging) && logging.ValueKind == JsonValueKind.Object
-            && logging.TryGetProperty("logLevel", out JsonElement logLevel) && logLevel.ValueKind == JsonValueKind.Object)
+        if ((host["logging"] as JsonObject)?["logLevel"] is JsonObject logLevel)
         {
-            foreach (JsonProperty category in logLevel.EnumerateObject())
+            foreach (string name in logLevel.Select(p => p.Key).ToList())
             {
-                levels[category.Name] = category.Value.GetString() is { } text && Enum.TryParse(text, ignoreCase: true, out LogLevel level) && Enum.IsDefined(level)
+                levels[name] = HostJsonOverrides.Text(logLevel, name) is { } text && Enum.TryParse(text, ignoreCase: true, out LogLevel level) && Enum.IsDefined(level)
                     ? level
-                    : throw new InvalidDataException($"{hostPath}: logging.logLevel.{category.Name} must be Trace, Debug, Information, Warning, Error, Critical or None.");
+                    : throw new InvalidDataException($"{hostPath}: logging.logLevel.{name} must be Trace, Debug, Information, Warning, Error, Critical or None.");
             }
         }
 

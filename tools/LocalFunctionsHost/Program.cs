@@ -69,8 +69,10 @@ try
     ports = PortReservation.Hold(Enumerable.Range(port, folders.Count));
     for (int i = 0; i < folders.Count; i++)
     {
-        AppDefinition app = AppDefinition.Load(folders[i]);
-        LocalSettings settings = LocalSettings.Load(settingsFile ?? Path.Combine(app.Root, "local.settings.json"));
+        string root = Path.GetFullPath(folders[i]);
+        LocalSettings settings = LocalSettings.Load(settingsFile ?? Path.Combine(root, "local.settings.json"));
+        // The app settings first: those named AzureFunctionsJobHost__… override host.json.
+        AppDefinition app = AppDefinition.Load(root, settings.Values);
         var host = new FunctionAppHost(app, settings, logger, TimeProvider.System, verbose);
         hosts.Add(host);
         await host.StartAsync(port + i, stop.Token, ports);

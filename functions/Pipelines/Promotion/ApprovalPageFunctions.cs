@@ -8,9 +8,10 @@ namespace ModelOps.Pipelines.Promotion;
 
 /// <summary>
 /// The approval page's functions: <c>authLevel: anonymous</c>, because approvers follow links from e-mail; the
-/// single-use token in the link is the protection. Pages are HTML, never cached.
+/// single-use token in the link is the protection (and, where the platform signs approvers in, who is signed in).
+/// Pages are HTML, never cached.
 /// </summary>
-public sealed class ApprovalPageFunctions(ApprovalPage page)
+public sealed class ApprovalPageFunctions(ApprovalPage page, CallerIdentity callers)
 {
     [Function("approval-page")]
     public async Task<IActionResult> Page(
@@ -18,7 +19,7 @@ public sealed class ApprovalPageFunctions(ApprovalPage page)
         [DurableClient] DurableTaskClient client, string requestId, FunctionContext context)
     {
         CancellationToken ct = context.CancellationToken;
-        string? signedIn = req.Headers[CallerPrincipal.NameHeader].ToString() is { Length: > 0 } name ? name : null;
+        string? signedIn = callers.SignedIn(req);
         PageAnswer answer = HttpMethods.IsPost(req.Method)
             ? await page.DecideAsync(requestId, req.HasFormContentType ? await req.ReadFormAsync(ct) : FormCollection.Empty, signedIn, new DurableDecisionSignal(client), ct)
             : await page.OpenAsync(requestId, req.Query, signedIn, ct);

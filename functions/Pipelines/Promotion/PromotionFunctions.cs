@@ -23,7 +23,7 @@ public sealed record PromotionAccepted(string RequestId, string StatusUri);
 /// Promotion requests over HTTP (<c>authLevel: function</c>) and from the <c>promotion-requests</c> queue: each parses,
 /// calls <see cref="PromotionStarter"/>, and maps the answer.
 /// </summary>
-public sealed partial class PromotionFunctions(PromotionStarter starter, ILogger<PromotionFunctions> logger)
+public sealed partial class PromotionFunctions(PromotionStarter starter, CallerIdentity callers, ILogger<PromotionFunctions> logger)
 {
     /// <summary>The queue the monitors put <see cref="PromotionRequest"/> messages on.</summary>
     public const string RequestQueue = "promotion-requests";
@@ -41,7 +41,7 @@ public sealed partial class PromotionFunctions(PromotionStarter starter, ILogger
         CancellationToken ct = context.CancellationToken;
         PromotionApplication body = await JsonSerializer.DeserializeAsync(req.Body, PromotionApiJsonContext.Default.PromotionApplication, ct)
             ?? throw new InvalidRegistryRequestException("body", "must be a JSON object.");
-        string requester = req.Headers[CallerPrincipal.NameHeader].ToString() is { Length: > 0 } signedIn ? signedIn
+        string requester = callers.SignedIn(req) is { } signedIn ? signedIn
             : !string.IsNullOrWhiteSpace(body.Requester) ? body.Requester.Trim()
             : throw new InvalidRegistryRequestException("requester", "is required (the e-mail address of who asks).");
         PromotionReason reason = body.Reason switch
@@ -92,9 +92,9 @@ public sealed partial class PromotionFunctions(PromotionStarter starter, ILogger
         CancellationToken ct = context.CancellationToken;
         PromotionCancellation body = await JsonSerializer.DeserializeAsync(req.Body, PromotionApiJsonContext.Default.PromotionCancellation, ct)
             ?? throw new InvalidRegistryRequestException("body", "must be a JSON object.");
-        string by = req.Headers[CallerPrincipal.NameHeader].ToString() is { Length: > 0 } signedIn ? signedIn
+        string by = callers.SignedIn(req) is { } signedIn ? signedIn
             : !string.IsNullOrWhiteSpace(body.By) ? body.By.Trim()
-            : CallerPrincipal.Of(req, context);
+            : CallerPrincipal.ByKey(req, context);
         PromotionStatus status = await starter.CancelAsync(client, model, version, by, body.Reason, ct);
         return new AcceptedResult($"/api/models/{Uri.EscapeDataString(model)}/promotions/{version}", status);
     }

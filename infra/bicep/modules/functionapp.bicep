@@ -44,6 +44,8 @@ var commonSettings = [
   { name: 'Promotion__ApprovalDeadline', value: settings.approvalDeadline }
   { name: 'Promotion__Jurisdiction', value: settings.jurisdiction }
   { name: 'Promotion__ForbiddenFeatures', value: settings.forbiddenFeatures }
+  // Only App Service Authentication strips x-ms-client-principal-name from client requests; without it the header is forgeable.
+  { name: 'Callers__TrustPlatformIdentity', value: string(settings.trustPlatformIdentity) }
   // The host refuses request bodies over 100 MB by default; registration takes an artifact up to
   // Registry__MaxArtifactBytes plus 1 MiB of metadata and multipart framing.
   { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: '269484032' }

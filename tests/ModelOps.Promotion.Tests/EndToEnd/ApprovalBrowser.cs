@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using ModelOps.Reports.Tests;
 
 namespace ModelOps.Promotion.Tests.EndToEnd;
 
@@ -8,25 +7,14 @@ namespace ModelOps.Promotion.Tests.EndToEnd;
 internal sealed record RenderedForm(Uri Action, string Token, string Decision);
 
 /// <summary>
-/// What an approver does with the link in their e-mail: headless Chromium opens it (a screenshot is kept as a test
-/// artifact), and the confirmation form it rendered is submitted with a comment, as the browser submits it
-/// (<c>application/x-www-form-urlencoded</c>, no key, no cookies).
+/// The approval page's form as a browser submits it (<c>application/x-www-form-urlencoded</c>, no key, no cookies),
+/// for the refusal cases that post forged, reused or foreign tokens, and what the rendered page holds (its form, its
+/// charts). <see cref="ApprovalTab"/> is the approver clicking in Chromium.
 /// </summary>
 internal static partial class ApprovalBrowser
 {
     /// <summary>Where screenshots go: the test output's <c>TestResults</c> folder.</summary>
     public static string ArtifactFolder => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults")).FullName;
-
-    /// <summary>Opens <paramref name="link"/> in Chromium; answers the DOM it rendered and the path of its screenshot.</summary>
-    public static async Task<(string Dom, string Screenshot)> OpenAsync(Uri link, string screenshotName)
-    {
-        ArgumentNullException.ThrowIfNull(link);
-        string png = Path.Combine(ArtifactFolder, screenshotName);
-        File.Delete(png);
-        string dom = await HeadlessChromium.DumpDomAsync(link.AbsoluteUri);
-        await HeadlessChromium.ScreenshotAsync(link.AbsoluteUri, png);
-        return (dom, png);
-    }
 
     /// <summary>The charts in <paramref name="dom"/> that draw something (an <c>svg</c> holding a path, line, polyline, polygon, rect or circle).</summary>
     public static int DrawnCharts(string dom) =>

@@ -29,6 +29,8 @@ public sealed class ApprovalRefusalEndToEndTests(AzuriteFixture azurite, Maildev
         await using PromotionStack stack = await PromotionStack.StartAsync(azurite, maildev, new Dictionary<string, string>
         {
             ["Promotion__ApprovalDeadline"] = Deadline.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            // The test plays App Service Authentication: the posts below name who is signed in.
+            ["Callers__TrustPlatformIdentity"] = "true",
         });
         (int lapsingChampion, int lapsingChallenger) = await stack.SeedAsync(Lapsing, PromotionModels.Telco);
         (int champion, int challenger) = await stack.SeedAsync(Decided, PromotionModels.Telco);

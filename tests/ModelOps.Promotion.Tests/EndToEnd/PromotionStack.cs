@@ -165,36 +165,6 @@ internal sealed partial class PromotionStack : IAsyncDisposable
         throw new TimeoutException($"Waited {Patience} for {model} v{version} to reach {string.Join(" or ", stages)}; last status {last}. Host output: {Tail(Host.Output)}");
     }
 
-    /// <summary>
-    /// Waits until every approver's mail has arrived and the instance's last update has stood still for a few polls:
-    /// the orchestration has taken its activities' results and waits for the decision, with no message in flight.
-    /// </summary>
-    public async Task WaitUntilSettledAsync(string model, int version)
-    {
-        foreach (string approver in Approvers)
-        {
-            await WaitForMailAsync(approver, model);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        string? previous = null;
-        int unchanged = 0;
-        while (stopwatch.Elapsed < Patience)
-        {
-            string? updated = (await StatusAsync(model, version)).GetProperty("lastUpdatedAt").GetString();
-            unchanged = updated == previous ? unchanged + 1 : 0;
-            if (unchanged >= 12)
-            {
-                return;
-            }
-
-            previous = updated;
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"{model} v{version} kept changing for {Patience}. Host output: {Tail(Host.Output)}");
-    }
-
     /// <summary>The model's audit as the registry API answers it.</summary>
     public async Task<JsonElement[]> AuditAsync(string model) =>
         await Pipelines.GetFromJsonAsync<JsonElement[]>(new Uri($"/api/models/{model}/audit", UriKind.Relative)) ?? [];

@@ -44,6 +44,9 @@ internal sealed class DurableTaskHub : IAsyncDisposable
             TaskHubName = settings.HubName,
             PartitionCount = settings.PartitionCount,
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+            // How long a message dequeued by a host that then went away stays hidden before another host takes it.
+            ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
             StorageAccountClientProvider = ClientsFor(connectionString),
             // Stable across restarts of the same app, so a restarted host takes its partitions back at once.
             WorkerId = workerId,
