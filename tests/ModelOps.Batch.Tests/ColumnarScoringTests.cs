@@ -1,3 +1,4 @@
+using ModelOps.Learning.Pipelines;
 using ModelOps.Learning.Tests.Pipelines;
 using ModelOps.Scoring;
 using ModelOps.Scoring.Engines;
@@ -38,6 +39,25 @@ public sealed class ColumnarScoringTests
             "SeniorCitizen is 7; the largest allowed is 1.", "SeniorCitizen is null; this model requires a value.", "tenure is a string; expected a number.",
             "SeniorCitizen is -1; the smallest allowed is 0.; tenure is a string; expected a number.");
         results[0].Score.Should().BeApproximately(TelcoModel.Expected(0), 1e-5);
+    }
+
+    [Fact]
+    public void A_regression_scored_by_column_gives_every_telco_row_the_value_it_gets_alone()
+    {
+        // Arrange: monthly charges predicted from the other columns, a GLM regression fitted on the Telco data.
+        (PipelineSpec spec, _) = SpecInference.FromData(TelcoModel.Data, "MonthlyCharges", null, EstimatorType.Glm, exclude: ["customerID", "Churn"], name: "charges");
+        byte[] onnx = PipelineOnnxExporter.Export(PipelineTrainer.Fit(spec, TelcoModel.Data).Pipeline);
+        using ScoringSession session = new EngineSelector().Load(onnx, preferOnnxRuntime: false, CancellationToken.None);
+        using var model = new LoadedModel("charges", 1, session, onnx.Length);
+        string[] lines = File.ReadAllLines(TelcoData.CsvPath);
+        IReadOnlyList<LineRow> rows = LineRows.Read(SourceKind.Csv, string.Join('\n', lines.Skip(1)), lines[0], 1, model.Schema, "customerID");
+
+        // Act
+        IReadOnlyList<RowResult> results = BatchScorer.Score(model, rows.Select(r => r.Fields).ToArray(), CancellationToken.None);
+
+        // Assert
+        results.Should().Equal(rows.Select(r => ScoreAlone(model, r.Fields)));
+        results.Should().OnlyContain(r => r.IsScored && r.Label == null && r.Score > 0);
     }
 
     [Fact]
