@@ -38,60 +38,94 @@ public sealed class BatchScorer(ModelCache cache)
         return lease.Model.Schema;
     }
 
-    /// <summary>Scores on a loaded version (also the floor-free path the benchmark measures).</summary>
+    /// <summary>
+    /// Scores on a loaded version. Rows are validated each on its own and scored in one batch by column, so a row
+    /// costs no copy of its fields and no object per output; the scores are those the HTTP path gives the same rows.
+    /// </summary>
     public static IReadOnlyList<RowResult> Score(LoadedModel model, IReadOnlyList<IReadOnlyDictionary<string, FieldValue>> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(rows);
-        FeatureSchema schema = model.Schema;
-        BodyRow[] bodies = rows.Select(r => BodyRow.Of(HoldsExactlyTheFeatures(r, schema) ? r : Features(r, schema))).ToArray();
-        var results = new RowResult?[bodies.Length];
+        var results = new RowResult?[rows.Count];
+        List<int>? readable = null;
         for (int r = 0; r < rows.Count; r++)
         {
             if (rows[r].TryGetValue(LineRows.Unreadable, out FieldValue unreadable))
             {
                 results[r] = new RowResult(null, null, unreadable.Problem);
+                readable ??= [.. Enumerable.Range(0, r)];
+            }
+            else
+            {
+                readable?.Add(r);
             }
         }
 
-        int[] valid = Enumerable.Range(0, bodies.Length).Where(r => results[r] is null).ToArray();
-        ValidatedRows? validated = null;
-        try
+        // Indices below are into the rows handed to validation: all of them unless some JSON lines did not read.
+        IReadOnlyList<IReadOnlyDictionary<string, FieldValue>> candidates = readable is null ? rows : readable.Select(r => rows[r]).ToArray();
+        int Source(int i) => readable is null ? i : readable[i];
+        RowsValidation validation = RowValidator.ValidateEach(candidates, model.Schema);
+        foreach (IGrouping<int?, FieldError> row in validation.Errors.GroupBy(x => x.Row))
         {
-            validated = valid.Length == 0 ? null : RowValidator.Validate(valid.Select(r => bodies[r]).ToArray(), schema, null);
+            results[Source(row.Key!.Value)] = new RowResult(null, null, string.Join("; ", row.Select(x => $"{x.Field} {x.Problem}")));
         }
-        catch (ScoringValidationException e)
+
+        if (validation.Valid is { } valid)
         {
-            // Refuse the rows that failed, with every reason; score the rest.
-            foreach (IGrouping<int?, FieldError> row in e.Errors.GroupBy(x => x.Row))
+            IReadOnlyList<int> at = validation.ValidRows;
+            if (model.ScoreColumns(valid, cancellationToken) is { } columns)
             {
-                string reason = string.Join("; ", row.Select(x => $"{x.Field} {x.Problem}"));
-                if (row.Key is not { } local)
+                for (int i = 0; i < at.Count; i++)
                 {
-                    throw;
+                    (double? score, string? label) = ScoreOf(columns, i);
+                    results[Source(at[i])] = new RowResult(score, label, null);
                 }
-
-                results[valid[local]] = new RowResult(null, null, reason);
             }
-
-            valid = valid.Where(r => results[r] is null).ToArray();
-            if (valid.Length > 0)
+            else
             {
-                validated = RowValidator.Validate(valid.Select(r => bodies[r]).ToArray(), schema, null);
-            }
-        }
-
-        if (validated is not null)
-        {
-            IReadOnlyList<RowOutputs> outputs = model.Score(validated, cancellationToken);
-            for (int i = 0; i < valid.Length; i++)
-            {
-                (double? score, string? label) = ScoreOf(outputs[i]);
-                results[valid[i]] = new RowResult(score, label, null);
+                IReadOnlyList<RowOutputs> outputs = model.Score(valid, cancellationToken);
+                for (int i = 0; i < at.Count; i++)
+                {
+                    (double? score, string? label) = ScoreOf(outputs[i]);
+                    results[Source(at[i])] = new RowResult(score, label, null);
+                }
             }
         }
 
         return results!;
+    }
+
+    /// <summary>Row <paramref name="r"/>'s number from columns, chosen as <see cref="ScoreOf(RowOutputs)"/> chooses it.</summary>
+    public static (double? Score, string? Label) ScoreOf(ScoredColumns columns, int r)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Values is { } values)
+        {
+            return (values[r], null);
+        }
+
+        int k = columns.Classes.Count;
+        string? label = columns.Labels![r];
+        IReadOnlyList<double> p = columns.Probabilities!;
+        if (k == 0)
+        {
+            return (null, null);
+        }
+
+        if (k == 2)
+        {
+            return (p[(r * k) + 1], label);
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            if (label is not null && string.Equals(columns.Classes[c], label, StringComparison.Ordinal))
+            {
+                return (p[(r * k) + c], label);
+            }
+        }
+
+        return (Enumerable.Range(r * k, k).Select(c => p[c]).Max(), label);
     }
 
     /// <summary>
@@ -120,43 +154,5 @@ public sealed class BatchScorer(ModelCache cache)
         }
 
         return (null, label);
-    }
-
-    /// <summary>A reader that converted only the schema's features (a CSV or JSONL line) needs no second copy of the row.</summary>
-    private static bool HoldsExactlyTheFeatures(IReadOnlyDictionary<string, FieldValue> row, FeatureSchema schema)
-    {
-        if (schema.VectorInput is not null || row.Count != schema.Features.Count)
-        {
-            return false;
-        }
-
-        foreach (FeatureSpec feature in schema.Features)
-        {
-            if (!row.ContainsKey(feature.Name))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static Dictionary<string, FieldValue> Features(IReadOnlyDictionary<string, FieldValue> row, FeatureSchema schema)
-    {
-        var fields = new Dictionary<string, FieldValue>(schema.Features.Count + 1, StringComparer.Ordinal);
-        if (schema.VectorInput is { } vector && row.TryGetValue(vector, out FieldValue array))
-        {
-            fields[vector] = array;
-            return fields;
-        }
-
-        foreach (FeatureSpec feature in schema.Features)
-        {
-            // A table leaves out a property that has no value, a CSV cell is empty: both are a missing value, which
-            // the schema then allows or refuses, where an HTTP body that leaves a feature out is refused outright.
-            fields[feature.Name] = row.TryGetValue(feature.Name, out FieldValue value) ? value : new FieldValue(FieldKind.Null);
-        }
-
-        return fields;
     }
 }

@@ -31,9 +31,9 @@ public sealed class MonitoringCycle(ModelRegistry registry, ModelMonitor monitor
     public async Task<CycleStep> RunAsync(string model, CancellationToken cancellationToken)
     {
         MonitorRun run = await monitor.RunAsync(model, cancellationToken).ConfigureAwait(false);
-        MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = clock.GetUtcNow();
-        await history.SaveStateAsync(state with { LastRunAt = now, RetrainRequestedAt = run.Retrain.Retrain ? now : state.RetrainRequestedAt }, cancellationToken).ConfigureAwait(false);
+        MonitoringState state = await history.UpdateStateAsync(
+            model, s => s with { LastRunAt = now, RetrainRequestedAt = run.Retrain.Retrain ? now : s.RetrainRequestedAt }, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<AliasPointer> aliases = await registry.ListAliasesAsync(model, cancellationToken).ConfigureAwait(false);
         int? champion = aliases.FirstOrDefault(a => a.Alias == ModelRegistry.ChampionAlias)?.Version;
         int? challenger = aliases.FirstOrDefault(a => a.Alias == RetrainJob.ChallengerAlias)?.Version;

@@ -41,8 +41,19 @@ public interface IMonitoringHistory
 
     Task<MonitoringState> GetStateAsync(string model, CancellationToken cancellationToken);
 
-    Task SaveStateAsync(MonitoringState state, CancellationToken cancellationToken);
+    /// <summary>The state of <paramref name="model"/> with the version it was read at, for a conditional save.</summary>
+    Task<StoredState> ReadStateAsync(string model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves <paramref name="state"/> only if the stored state is still at <paramref name="readAt"/> (null: only if none
+    /// was ever saved); false when another writer saved in between, so the caller re-reads and re-applies its change.
+    /// Use <see cref="MonitoringStateUpdates.UpdateStateAsync"/> rather than calling this directly.
+    /// </summary>
+    Task<bool> TrySaveStateAsync(MonitoringState state, string? readAt, CancellationToken cancellationToken);
 }
+
+/// <summary>A model's monitoring state as read, and the version it was read at (null when it was never saved).</summary>
+public sealed record StoredState(MonitoringState State, string? Version);
 
 /// <summary>Where alerts go: the owners' mailboxes, a queue for other systems.</summary>
 public interface IAlertSink

@@ -67,6 +67,67 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>
+    /// Scores validated rows into columns, without an object per row (batch scoring's path); null when the model is
+    /// not one of our exported pipelines, whose outputs only <see cref="Score"/> reads.
+    /// </summary>
+    public ScoredColumns? ScoreColumns(ValidatedRows rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (_pipeline is null)
+        {
+            return null;
+        }
+
+        int chunk = Schema.BatchSize ?? rows.Count;
+        int classes = 0;
+        string?[]? labels = null;
+        double[]? probabilities = null, values = null;
+        for (int start = 0; start < rows.Count; start += chunk)
+        {
+            int count = Math.Min(chunk, rows.Count - start);
+            var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (ModelValueInfo input in Session.Inputs)
+            {
+                inputs[input.Name] = InputTensors.Build(input, Schema, rows, start, count, chunk);
+            }
+
+            IReadOnlyDictionary<string, Tensor> outputs = Session.Run(inputs, cancellationToken);
+            if (outputs.TryGetValue("value", out Tensor? value))
+            {
+                values ??= new double[rows.Count];
+                for (int r = 0; r < count; r++)
+                {
+                    values[start + r] = value.GetDouble(r);
+                }
+            }
+            else if (outputs.TryGetValue("label", out Tensor? label) && outputs.TryGetValue("probabilities", out Tensor? p))
+            {
+                int width = (int)p.Shape[^1];
+                classes = Math.Min(width, _pipeline.Classes.Count);
+                labels ??= new string?[rows.Count];
+                probabilities ??= new double[rows.Count * classes];
+                string[] given = label.As<string>();
+                for (int r = 0; r < count; r++)
+                {
+                    labels[start + r] = given[r];
+                    for (int c = 0; c < classes; c++)
+                    {
+                        probabilities[((start + r) * classes) + c] = p.GetDouble((r * width) + c);
+                    }
+                }
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return values is not null
+            ? new ScoredColumns(rows.Count, [], null, null, values)
+            : new ScoredColumns(rows.Count, _pipeline.Classes.Take(classes).ToArray(), labels ?? [], probabilities ?? [], null);
+    }
+
+    /// <summary>
     /// Scores one made-up row (zeros, first levels) so the first real request after a load or a swap does not pay
     /// for the engine's first run; a model that refuses the made-up row is simply left cold.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Monitoring.Accuracy;
@@ -46,7 +47,7 @@ internal sealed class MemoryHistory : IMonitoringHistory
 
     public List<MonitoringAlert> Alerts { get; } = [];
 
-    private readonly Dictionary<string, MonitoringState> _states = [];
+    private readonly Dictionary<string, (MonitoringState State, int Version)> _states = [];
 
     public Task AddDriftAsync(DriftWindow window, CancellationToken cancellationToken) { Drift.Add(window); return Task.CompletedTask; }
 
@@ -57,10 +58,31 @@ internal sealed class MemoryHistory : IMonitoringHistory
     public Task<IReadOnlyList<HistoryEntry>> ListAsync(string model, int take, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HistoryEntry>>([]);
 
-    public Task<MonitoringState> GetStateAsync(string model, CancellationToken cancellationToken) =>
-        Task.FromResult(_states.GetValueOrDefault(model) ?? MonitoringState.New(model));
+    public async Task<MonitoringState> GetStateAsync(string model, CancellationToken cancellationToken) =>
+        (await ReadStateAsync(model, cancellationToken)).State;
 
-    public Task SaveStateAsync(MonitoringState state, CancellationToken cancellationToken) { _states[state.Model] = state; return Task.CompletedTask; }
+    public Task<StoredState> ReadStateAsync(string model, CancellationToken cancellationToken)
+    {
+        lock (_states)
+        {
+            return Task.FromResult(_states.TryGetValue(model, out var s) ? new StoredState(s.State, s.Version.ToString(CultureInfo.InvariantCulture)) : new StoredState(MonitoringState.New(model), null));
+        }
+    }
+
+    public Task<bool> TrySaveStateAsync(MonitoringState state, string? readAt, CancellationToken cancellationToken)
+    {
+        lock (_states)
+        {
+            string? current = _states.TryGetValue(state.Model, out var s) ? s.Version.ToString(CultureInfo.InvariantCulture) : null;
+            if (current != readAt)
+            {
+                return Task.FromResult(false);
+            }
+
+            _states[state.Model] = (state, s.Version + 1);
+            return Task.FromResult(true);
+        }
+    }
 }
 
 internal sealed class MemoryAlertSink : IAlertSink

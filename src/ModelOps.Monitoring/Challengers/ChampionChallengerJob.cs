@@ -67,8 +67,7 @@ public sealed class ChampionChallengerJob(
             ? $"{model}: challenger v{challenger.Version} beats champion v{champion.Version}; promotion requested"
             : $"{model}: champion v{champion.Version} stays; challenger v{challenger.Version} did not win";
         await alerts.RaiseAsync(model, challenger.Version, AlertKind.ChallengerVerdict, subject, comparison.Reasons, cancellationToken).ConfigureAwait(false);
-        MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
-        await history.SaveStateAsync(state with { JudgedChallenger = challenger.Version }, cancellationToken).ConfigureAwait(false);
+        await history.UpdateStateAsync(model, s => s with { JudgedChallenger = challenger.Version }, cancellationToken).ConfigureAwait(false);
         return new ChallengerRun(model, comparison, request, comparison.Reasons);
     }
 

@@ -79,8 +79,8 @@ public sealed class RetrainJob(
         Registration registered = await registry.RegisterVersionAsync(request, retrained.Artifact, Principal, cancellationToken).ConfigureAwait(false);
         ModelVersion challenger = registered.Version;
 
-        MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
-        await history.SaveStateAsync(state with { LastRetrainAt = now, RemodelNeededVersion = retrained.RemodelNeeded ? challenger.Version : null }, cancellationToken).ConfigureAwait(false);
+        await history.UpdateStateAsync(
+            model, s => s with { LastRetrainAt = now, RemodelNeededVersion = retrained.RemodelNeeded ? challenger.Version : null }, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<string> summary =
         [
@@ -104,8 +104,7 @@ public sealed class RetrainJob(
     /// <summary>A declined request is no longer pending: the next cycle may ask again (once labels arrived, or the spec was stored).</summary>
     private async Task DeclineAsync(string model, CancellationToken cancellationToken)
     {
-        MonitoringState state = await history.GetStateAsync(model, cancellationToken).ConfigureAwait(false);
-        await history.SaveStateAsync(state with { RetrainRequestedAt = null }, cancellationToken).ConfigureAwait(false);
+        await history.UpdateStateAsync(model, s => s with { RetrainRequestedAt = null }, cancellationToken).ConfigureAwait(false);
     }
 
     private static string CodeVersion =>

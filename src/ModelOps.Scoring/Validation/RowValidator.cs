@@ -38,7 +38,7 @@ public sealed class ValidatedRows
 /// duplicated fields, wrong types, values beyond double range, out-of-range numbers, and categories the model
 /// never saw when its policy rejects them (when it imputes, the level passes and the encoder zeroes it).
 /// </summary>
-public static class RowValidator
+public static partial class RowValidator
 {
     /// <summary>Validates; throws <see cref="ScoringValidationException"/> listing every problem.</summary>
     /// <param name="rows">The rows as read.</param>

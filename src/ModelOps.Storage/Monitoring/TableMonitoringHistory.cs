@@ -107,11 +107,45 @@ public sealed class TableMonitoringHistory(TableClient table) : IMonitoringHisto
     }
 
     /// <inheritdoc />
-    public async Task SaveStateAsync(MonitoringState state, CancellationToken cancellationToken)
+    public async Task<StoredState> ReadStateAsync(string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(model, StateRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return row.HasValue
+                ? new StoredState(JsonSerializer.Deserialize(row.Value!.GetString("Json"), MonitoringJsonContext.Default.MonitoringState)!, row.Value.ETag.ToString())
+                : new StoredState(MonitoringState.New(model), null);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return new StoredState(MonitoringState.New(model), null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TrySaveStateAsync(MonitoringState state, string? readAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         await _created.Value.ConfigureAwait(false);
-        await table.UpsertEntityAsync(new TableEntity(state.Model, StateRow) { ["Json"] = JsonSerializer.Serialize(state, MonitoringJsonContext.Default.MonitoringState) }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var row = new TableEntity(state.Model, StateRow) { ["Json"] = JsonSerializer.Serialize(state, MonitoringJsonContext.Default.MonitoringState) };
+        try
+        {
+            if (readAt is null)
+            {
+                await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(row, new ETag(readAt), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            // 409: another writer saved the first state; 412: another writer saved since it was read; 404: it was deleted.
+            return false;
+        }
     }
 
     private static string Kind(HistoryEntry e) => e.Drift is not null ? "drift" : e.Accuracy is not null ? "accuracy" : "alert";
