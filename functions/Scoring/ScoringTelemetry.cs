@@ -52,6 +52,7 @@ public static class ScoringTelemetry
         }
 
         string? clientId = ManagedIdentityOf(configuration[AppInsightsAuthenticationSetting]);
+        ManagedIdentityCredential? credential = clientId is null ? null : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: typeof(ScoringTelemetry).Assembly.GetName().Version?.ToString()))
             .WithMetrics(metrics =>
@@ -66,14 +67,7 @@ public static class ScoringTelemetry
 
                 if (appInsights is not null)
                 {
-                    metrics.AddAzureMonitorMetricExporter(o =>
-                    {
-                        o.ConnectionString = appInsights;
-                        if (clientId is not null)
-                        {
-                            o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-                        }
-                    });
+                    metrics.AddAzureMonitorMetricExporter(o => ToAzureMonitor(o, appInsights, credential));
                 }
             })
             .WithTracing(tracing =>
@@ -86,17 +80,20 @@ public static class ScoringTelemetry
 
                 if (appInsights is not null)
                 {
-                    tracing.AddAzureMonitorTraceExporter(o =>
-                    {
-                        o.ConnectionString = appInsights;
-                        if (clientId is not null)
-                        {
-                            o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-                        }
-                    });
+                    tracing.AddAzureMonitorTraceExporter(o => ToAzureMonitor(o, appInsights, credential));
                 }
             });
         return services;
+    }
+
+    /// <summary>Azure Monitor's destination, written with the managed identity when one is named.</summary>
+    private static void ToAzureMonitor(AzureMonitorExporterOptions options, string connectionString, ManagedIdentityCredential? credential)
+    {
+        options.ConnectionString = connectionString;
+        if (credential is not null)
+        {
+            options.Credential = credential;
+        }
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

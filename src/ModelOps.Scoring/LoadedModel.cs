@@ -50,13 +50,7 @@ public sealed class LoadedModel : IDisposable
         for (int start = 0; start < rows.Count; start += chunk)
         {
             int count = Math.Min(chunk, rows.Count - start);
-            var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach (ModelValueInfo input in Session.Inputs)
-            {
-                inputs[input.Name] = InputTensors.Build(input, Schema, rows, start, count, chunk);
-            }
-
-            IReadOnlyDictionary<string, Tensor> outputs = Session.Run(inputs, cancellationToken);
+            IReadOnlyDictionary<string, Tensor> outputs = RunChunk(rows, start, count, chunk, cancellationToken);
             for (int r = 0; r < count; r++)
             {
                 results.Add(Read(outputs, r, chunk));
@@ -85,13 +79,7 @@ public sealed class LoadedModel : IDisposable
         for (int start = 0; start < rows.Count; start += chunk)
         {
             int count = Math.Min(chunk, rows.Count - start);
-            var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach (ModelValueInfo input in Session.Inputs)
-            {
-                inputs[input.Name] = InputTensors.Build(input, Schema, rows, start, count, chunk);
-            }
-
-            IReadOnlyDictionary<string, Tensor> outputs = Session.Run(inputs, cancellationToken);
+            IReadOnlyDictionary<string, Tensor> outputs = RunChunk(rows, start, count, chunk, cancellationToken);
             if (outputs.TryGetValue("value", out Tensor? value))
             {
                 values ??= new double[rows.Count];
@@ -177,6 +165,18 @@ public sealed class LoadedModel : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Session.Dispose();
+
+    /// <summary>Runs the session on rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>, padded to <paramref name="chunk"/>.</summary>
+    private IReadOnlyDictionary<string, Tensor> RunChunk(ValidatedRows rows, int start, int count, int chunk, CancellationToken cancellationToken)
+    {
+        var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (ModelValueInfo input in Session.Inputs)
+        {
+            inputs[input.Name] = InputTensors.Build(input, Schema, rows, start, count, chunk);
+        }
+
+        return Session.Run(inputs, cancellationToken);
+    }
 
     private RowOutputs Read(IReadOnlyDictionary<string, Tensor> outputs, int r, int batch)
     {
