@@ -10,7 +10,7 @@ namespace ModelOps.Scoring.Functions;
 /// Scoring over HTTP (<c>authLevel: function</c>): each function reads the route, query and body, calls
 /// <see cref="ScoringService"/> and answers JSON; every error becomes a problem in the problem middleware.
 /// </summary>
-public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limits)
+public sealed class ScoringFunctions(ScoringService scoring, ScoringAnswers answers, RequestLimits limits)
 {
     /// <summary>The header a caller may send its own request id in; it is echoed on every answer.</summary>
     public const string RequestIdHeader = "x-request-id";
@@ -30,7 +30,7 @@ public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limit
         (string? alias, int? version) = Target(req.Query);
         ReadOnlyMemory<byte> body = await ReadBodyAsync(req, context.CancellationToken);
         ScoreResponse response = await scoring.ScoreAsync(new ScoreRequest(model, body, requestId, alias, version), context.CancellationToken);
-        return new OkObjectResult(response);
+        return answers.Scores(response);
     }
 
     /// <summary><c>GET /api/models/{model}/schema[?alias=A | ?version=N]</c>: what the served version takes and returns.</summary>
@@ -39,7 +39,7 @@ public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limit
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/schema")] HttpRequest req, string model, FunctionContext context)
     {
         (string? alias, int? version) = Target(req.Query);
-        return new OkObjectResult(await scoring.GetSchemaAsync(model, alias, version, context.CancellationToken));
+        return answers.Schema(await scoring.GetSchemaAsync(model, alias, version, context.CancellationToken));
     }
 
     /// <summary>The caller's request id (printable ASCII, at most <see cref="MaxRequestIdLength"/>), or a new one; echoed even on errors.</summary>
