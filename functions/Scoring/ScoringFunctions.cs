@@ -24,8 +24,9 @@ public sealed class ScoringFunctions(ScoringService scoring, ScoringAnswers answ
     /// </summary>
     [Function("score")]
     public async Task<IActionResult> Score(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/score")] HttpRequest req, string model, FunctionContext context)
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/score")] HttpRequest req, FunctionContext context)
     {
+        string model = ModelOf(req);
         string requestId = RequestIdOf(req);
         (string? alias, int? version) = Target(req.Query);
         ReadOnlyMemory<byte> body = await ReadBodyAsync(req, context.CancellationToken);
@@ -36,11 +37,15 @@ public sealed class ScoringFunctions(ScoringService scoring, ScoringAnswers answ
     /// <summary><c>GET /api/models/{model}/schema[?alias=A | ?version=N]</c>: what the served version takes and returns.</summary>
     [Function("schema")]
     public async Task<IActionResult> Schema(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/schema")] HttpRequest req, string model, FunctionContext context)
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/schema")] HttpRequest req, FunctionContext context)
     {
+        string model = ModelOf(req);
         (string? alias, int? version) = Target(req.Query);
         return answers.Schema(await scoring.GetSchemaAsync(model, alias, version, context.CancellationToken));
     }
+
+    /// <summary>The model named in the route, read from the request's route values rather than bound from the invocation's trigger metadata.</summary>
+    private static string ModelOf(HttpRequest req) => req.RouteValues["model"] as string ?? string.Empty;
 
     /// <summary>The caller's request id (printable ASCII, at most <see cref="MaxRequestIdLength"/>), or a new one; echoed even on errors.</summary>
     private static string RequestIdOf(HttpRequest req)
