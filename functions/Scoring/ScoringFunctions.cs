@@ -10,7 +10,7 @@ namespace ModelOps.Scoring.Functions;
 /// Scoring over HTTP (<c>authLevel: function</c>): each function reads the route, query and body, calls
 /// <see cref="ScoringService"/> and answers JSON; every error becomes a problem in the problem middleware.
 /// </summary>
-public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limits)
+public sealed class ScoringFunctions(ScoringService scoring, ScoringAnswers answers, RequestLimits limits)
 {
     /// <summary>The header a caller may send its own request id in; it is echoed on every answer.</summary>
     public const string RequestIdHeader = "x-request-id";
@@ -24,23 +24,28 @@ public sealed class ScoringFunctions(ScoringService scoring, RequestLimits limit
     /// </summary>
     [Function("score")]
     public async Task<IActionResult> Score(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/score")] HttpRequest req, string model, FunctionContext context)
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/score")] HttpRequest req, FunctionContext context)
     {
+        string model = ModelOf(req);
         string requestId = RequestIdOf(req);
         (string? alias, int? version) = Target(req.Query);
         ReadOnlyMemory<byte> body = await ReadBodyAsync(req, context.CancellationToken);
         ScoreResponse response = await scoring.ScoreAsync(new ScoreRequest(model, body, requestId, alias, version), context.CancellationToken);
-        return new OkObjectResult(response);
+        return answers.Scores(response);
     }
 
     /// <summary><c>GET /api/models/{model}/schema[?alias=A | ?version=N]</c>: what the served version takes and returns.</summary>
     [Function("schema")]
     public async Task<IActionResult> Schema(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/schema")] HttpRequest req, string model, FunctionContext context)
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}/schema")] HttpRequest req, FunctionContext context)
     {
+        string model = ModelOf(req);
         (string? alias, int? version) = Target(req.Query);
-        return new OkObjectResult(await scoring.GetSchemaAsync(model, alias, version, context.CancellationToken));
+        return answers.Schema(await scoring.GetSchemaAsync(model, alias, version, context.CancellationToken));
     }
+
+    /// <summary>The model named in the route, read from the request's route values rather than bound from the invocation's trigger metadata.</summary>
+    private static string ModelOf(HttpRequest req) => req.RouteValues["model"] as string ?? string.Empty;
 
     /// <summary>The caller's request id (printable ASCII, at most <see cref="MaxRequestIdLength"/>), or a new one; echoed even on errors.</summary>
     private static string RequestIdOf(HttpRequest req)

@@ -59,6 +59,7 @@ public static class ScoringServices
         services.AddSingleton(sp => new ScoringService(
             sp.GetRequiredService<ModelCache>(), sp.GetRequiredService<RoutingTable>(), sp.GetRequiredService<ShadowScorer>(), sp.GetRequiredService<PayloadLogger>(),
             Value<RequestLimits>(sp), sp.GetRequiredService<ScoringMetrics>(), sp.GetRequiredService<ILogger<ScoringService>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ScoringAnswers>();
         services.AddHostedService<ScoringLifetime>();
         services.AddScoringTelemetry(configuration);
         return services;

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using ModelOps.Scoring.Validation;
+
+namespace ModelOps.Scoring.Functions;
+
+/// <summary>
+/// The scoring functions' 200 answers, written straight to the response with the app's JSON settings and the
+/// source-generated contracts, so a request pays neither MVC's formatter selection nor a serialisation it has paid
+/// before: a schema answer is serialised once per loaded version and alias, and dropped with the version.
+/// </summary>
+public sealed class ScoringAnswers
+{
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    private readonly JsonTypeInfo<ScoreResponse> _scores;
+    private readonly JsonTypeInfo<ServedSchema> _schema;
+    private readonly ConditionalWeakTable<FeatureSchema, ConcurrentDictionary<(string Model, int Version, string Alias, string Engine), byte[]>> _schemas = [];
+
+    /// <summary>Takes the serializer settings MVC would write these values with, so the bytes are the same.</summary>
+    public ScoringAnswers(IOptions<JsonOptions> json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonSerializerOptions options = json.Value.JsonSerializerOptions;
+        options.MakeReadOnly(populateMissingResolver: true);
+        _scores = (JsonTypeInfo<ScoreResponse>)options.GetTypeInfo(typeof(ScoreResponse));
+        _schema = (JsonTypeInfo<ServedSchema>)options.GetTypeInfo(typeof(ServedSchema));
+    }
+
+    /// <summary>The scores of one request.</summary>
+    public IActionResult Scores(ScoreResponse response) => new SerializedAnswer<ScoreResponse>(response, _scores);
+
+    /// <summary>What a version serves; the bytes are reused while that version stays loaded.</summary>
+    public IActionResult Schema(ServedSchema served)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        ConcurrentDictionary<(string, int, string, string), byte[]> byTarget = _schemas.GetValue(served.Schema, _ => new());
+        byte[] json = byTarget.GetOrAdd((served.Model, served.Version, served.Alias, served.Engine),
+            static (_, answer) => JsonSerializer.SerializeToUtf8Bytes(answer.Served, answer.TypeInfo), (Served: served, TypeInfo: _schema));
+        return new BytesAnswer(json);
+    }
+
+    private sealed class SerializedAnswer<T>(T value, JsonTypeInfo<T> typeInfo) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            HttpResponse response = context.HttpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            return response.WriteAsJsonAsync(value, typeInfo, JsonContentType, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private sealed class BytesAnswer(byte[] json) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            HttpResponse response = context.HttpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = JsonContentType;
+            response.ContentLength = json.Length;
+            return response.Body.WriteAsync(json, context.HttpContext.RequestAborted).AsTask();
+        }
+    }
+}
