@@ -33,16 +33,9 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
     private static readonly string AuditKey = Convert.ToBase64String(Enumerable.Range(21, 32).Select(i => (byte)i).ToArray());
     private readonly string _model = AzuriteFixture.UniqueName("bank");
     private readonly string _owner = "owner-" + Guid.NewGuid().ToString("N")[..8] + "@example.org";
-    private readonly MonitoringStorageOptions _storage = new()
-    {
-        PayloadContainer = AzuriteFixture.UniqueName("payloads"),
-        SpecContainer = AzuriteFixture.UniqueName("specs"),
-        HistoryTable = "hist" + AzuriteFixture.UniqueName("b"),
-        OutcomeTable = "out" + AzuriteFixture.UniqueName("b"),
-        AlertQueue = AzuriteFixture.UniqueName("alerts"),
-    };
+    private readonly MonitoringStorageOptions _storage = UniqueStorage.Monitoring("b");
 
-    private readonly RegistryStorageOptions _registryStorage = new() { TableName = "reg" + AzuriteFixture.UniqueName("b"), ArtifactContainer = AzuriteFixture.UniqueName("artifacts") };
+    private readonly RegistryStorageOptions _registryStorage = UniqueStorage.Registry("b");
     private readonly MaildevFixture _maildev = new();
     private LocalFunctionsHostProcess _host = null!;
     private ModelRegistry _registry = null!;

@@ -29,16 +29,9 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
 {
     private static readonly string AuditKey = Convert.ToBase64String(Enumerable.Range(11, 32).Select(i => (byte)i).ToArray());
     private readonly string _model = AzuriteFixture.UniqueName("churn");
-    private readonly MonitoringStorageOptions _storage = new()
-    {
-        PayloadContainer = AzuriteFixture.UniqueName("payloads"),
-        SpecContainer = AzuriteFixture.UniqueName("specs"),
-        HistoryTable = "hist" + AzuriteFixture.UniqueName("m"),
-        OutcomeTable = "out" + AzuriteFixture.UniqueName("m"),
-        AlertQueue = AzuriteFixture.UniqueName("alerts"),
-    };
+    private readonly MonitoringStorageOptions _storage = UniqueStorage.Monitoring("m");
 
-    private readonly RegistryStorageOptions _registryStorage = new() { TableName = "reg" + AzuriteFixture.UniqueName("m"), ArtifactContainer = AzuriteFixture.UniqueName("artifacts") };
+    private readonly RegistryStorageOptions _registryStorage = UniqueStorage.Registry("m");
     private LocalFunctionsHostProcess _app = null!;
     private HttpClient _http = null!;
 
