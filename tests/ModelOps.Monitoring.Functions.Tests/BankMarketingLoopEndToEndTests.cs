@@ -50,19 +50,10 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
         _registry = ModelRegistryFactory.Create(Connection, new RegistryOptions { AuditKey = AuditKey }, _registryStorage, TimeProvider.System);
         await RegisterChampionAsync();
         string tag = Guid.NewGuid().ToString("N")[..10];
-        _host = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Scoring"), LocalFunctionsHostProcess.BuildOutputOf("Pipelines")], new Dictionary<string, string>
+        _host = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Scoring"), LocalFunctionsHostProcess.BuildOutputOf("Pipelines")], UniqueStorage.AppSettings(azurite.ConnectionString, AuditKey, _storage, _registryStorage, new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Registry__AuditKey"] = AuditKey,
-            ["Registry__TableName"] = _registryStorage.TableName,
-            ["Registry__ArtifactContainer"] = _registryStorage.ArtifactContainer,
             ["Scoring__Cache__PollInterval"] = "00:00:02",
             ["Scoring__Payloads__Container"] = _storage.PayloadContainer,
-            ["Monitoring__PayloadContainer"] = _storage.PayloadContainer,
-            ["Monitoring__SpecContainer"] = _storage.SpecContainer,
-            ["Monitoring__HistoryTable"] = _storage.HistoryTable,
-            ["Monitoring__OutcomeTable"] = _storage.OutcomeTable,
-            ["Monitoring__AlertQueue"] = _storage.AlertQueue,
             // The compressed calendar: monitored every cycle, drift over the last 20 s (ten days of traffic), accuracy,
             // retraining and champion–challenger over the whole replay; one retrain, on at least 1,500 labelled rows, and a
             // verdict on at least 1,000 rows the challenger never saw.
@@ -82,7 +73,7 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
             ["Smtp__From"] = "ModelOps <modelops@example.org>",
             ["Smtp__TlsMode"] = "None",
             ["Approvals__BaseUrl"] = "http://127.0.0.1:9/api/approvals",
-        });
+        }));
     }
 
     public async Task DisposeAsync()

@@ -41,20 +41,11 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     {
         await RegisterChampionAsync();
         await WriteDriftedPayloadsAsync(DateTimeOffset.UtcNow.AddMinutes(-5), 600);
-        _app = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Pipelines")], new Dictionary<string, string>
+        _app = await LocalFunctionsHostProcess.StartAsync([LocalFunctionsHostProcess.BuildOutputOf("Pipelines")], UniqueStorage.AppSettings(azurite.ConnectionString, AuditKey, _storage, _registryStorage, new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Registry__AuditKey"] = AuditKey,
-            ["Registry__TableName"] = _registryStorage.TableName,
-            ["Registry__ArtifactContainer"] = _registryStorage.ArtifactContainer,
-            ["Monitoring__PayloadContainer"] = _storage.PayloadContainer,
-            ["Monitoring__SpecContainer"] = _storage.SpecContainer,
-            ["Monitoring__HistoryTable"] = _storage.HistoryTable,
-            ["Monitoring__OutcomeTable"] = _storage.OutcomeTable,
-            ["Monitoring__AlertQueue"] = _storage.AlertQueue,
             [$"Monitoring__Models__{_model}__RunEvery"] = "00:00:05",
             [$"Monitoring__Models__{_model}__RetrainOnDrift"] = "false",
-        });
+        }));
         _http = _app.CreateClient();
     }
 

@@ -17,6 +17,24 @@ internal static class UniqueStorage
         AlertQueue = AzuriteFixture.UniqueName("alerts"),
     };
 
+    /// <summary>The app settings that point an app at this storage, with <paramref name="more"/> added.</summary>
+    public static Dictionary<string, string> AppSettings(
+        string connectionString, string auditKey, MonitoringStorageOptions monitoring, RegistryStorageOptions registry, Dictionary<string, string> more)
+    {
+        return new Dictionary<string, string>(more)
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["Registry__AuditKey"] = auditKey,
+            ["Registry__TableName"] = registry.TableName,
+            ["Registry__ArtifactContainer"] = registry.ArtifactContainer,
+            ["Monitoring__PayloadContainer"] = monitoring.PayloadContainer,
+            ["Monitoring__SpecContainer"] = monitoring.SpecContainer,
+            ["Monitoring__HistoryTable"] = monitoring.HistoryTable,
+            ["Monitoring__OutcomeTable"] = monitoring.OutcomeTable,
+            ["Monitoring__AlertQueue"] = monitoring.AlertQueue,
+        };
+    }
+
     /// <summary>The registry's table and artifact container.</summary>
     public static RegistryStorageOptions Registry(string tag) =>
         new() { TableName = "reg" + AzuriteFixture.UniqueName(tag), ArtifactContainer = AzuriteFixture.UniqueName("artifacts") };
