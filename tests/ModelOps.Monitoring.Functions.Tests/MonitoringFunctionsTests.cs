@@ -110,9 +110,12 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     {
         var history = MonitoringStorage.History(Connection, _storage);
         QueueClient alerts = MonitoringStorage.Queue(Connection, _storage.AlertQueue);
+        await alerts.CreateIfNotExistsAsync();
 
-        // The timer fires every 10 s; the model's RunEvery of 5 s makes every firing run it.
-        bool recorded = await PollAsync(async () => (await history.ListAsync(_model, 5, CancellationToken.None)).Any(e => e.Drift is not null), TimeSpan.FromSeconds(150));
+        // The timer fires every 10 s; the model's RunEvery of 5 s makes every firing run it. An alert is recorded in
+        // the history before it is sent, so the queue is watched on its own.
+        bool recorded = await PollAsync(async () => (await history.ListAsync(_model, 5, CancellationToken.None)) is var listed
+            && listed.Any(e => e.Drift is not null) && listed.Any(e => e.Alert?.Kind == AlertKind.Drift), TimeSpan.FromSeconds(150));
         recorded.Should().BeTrue(_app.Output);
         IReadOnlyList<HistoryEntry> entries = await history.ListAsync(_model, 5, CancellationToken.None);
         var drift = entries.First(e => e.Drift is not null).Drift!;
@@ -120,11 +123,16 @@ public sealed class MonitoringFunctionsTests(AzuriteFixture azurite) : IAsyncLif
         drift.Rows.Should().Be(600);
         drift.Breached.Should().BeTrue();
         drift.Features.DrivenBy.Should().NotBeEmpty();
-        entries.Should().Contain(e => e.Alert != null && e.Alert.Kind == AlertKind.Drift);
 
-        QueueMessage[] messages = (await alerts.ReceiveMessagesAsync(32)).Value;
-        MonitoringAlert alert = messages.Select(m => JsonSerializer.Deserialize(m.Body.ToString(), MonitoringJsonContext.Default.MonitoringAlert)!).First(a => a.Kind == AlertKind.Drift);
-        alert.Model.Should().Be(_model);
+        MonitoringAlert? alert = null;
+        bool sent = await PollAsync(async () =>
+        {
+            PeekedMessage[] messages = (await alerts.PeekMessagesAsync(32)).Value;
+            alert = messages.Select(m => JsonSerializer.Deserialize(m.Body.ToString(), MonitoringJsonContext.Default.MonitoringAlert)!).FirstOrDefault(a => a.Kind == AlertKind.Drift);
+            return alert is not null;
+        });
+        sent.Should().BeTrue(_app.Output);
+        alert!.Model.Should().Be(_model);
         alert.Recipients.Should().Equal("owner@example.org");
         alert.Reasons.Should().Contain(r => r.StartsWith("the score drifted", StringComparison.Ordinal), "every logged score was 0.1");
     }
