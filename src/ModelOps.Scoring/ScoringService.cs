@@ -149,7 +149,7 @@ public sealed class ScoringService(
 
     private async Task<ScoreResponse> ScoreGroupsAsync(ScoreRequest request, ScoreBody body, string?[] targets, ModelRouting? route, int explain, long started, CancellationToken cancellationToken)
     {
-        var groups = Enumerable.Range(0, targets.Length).GroupBy(r => targets[r]).Select(g => (Alias: g.Key, Rows: g.ToArray())).ToArray();
+        (string? Alias, int[] Rows)[] groups = Groups(targets);
         var leases = new List<ModelLease>(groups.Length);
         try
         {
@@ -164,7 +164,8 @@ public sealed class ScoringService(
                 int[] numbers = groups[g].Rows;
                 try
                 {
-                    validated[g] = RowValidator.Validate(numbers.Select(r => body.Rows[r]).ToArray(), lease.Model.Schema, request.KeyField ?? route?.KeyField);
+                    IReadOnlyList<BodyRow> rows = numbers.Length == body.Rows.Count ? body.Rows : numbers.Select(r => body.Rows[r]).ToArray();
+                    validated[g] = RowValidator.Validate(rows, lease.Model.Schema, request.KeyField ?? route?.KeyField);
                 }
                 catch (ScoringValidationException e)
                 {
@@ -217,6 +218,29 @@ public sealed class ScoringService(
         metrics.Scored(request.Model, model.Version, lease.Alias, engine, numbers.Length, elapsed);
         metrics.Request(request.Model, "scored", model.Version, lease.Alias, engine);
         ScoringLog.Scored(logger, request.Model, model.Version, lease.Alias, engine, numbers.Length, elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>The rows by the alias they go to, in order of first appearance; one group when every row goes to one.</summary>
+    private static (string? Alias, int[] Rows)[] Groups(string?[] targets)
+    {
+        int same = 0;
+        while (same < targets.Length && targets[same] == targets[0])
+        {
+            same++;
+        }
+
+        if (same == targets.Length)
+        {
+            int[] all = new int[targets.Length];
+            for (int r = 0; r < all.Length; r++)
+            {
+                all[r] = r;
+            }
+
+            return [(targets.Length > 0 ? targets[0] : null, all)];
+        }
+
+        return Enumerable.Range(0, targets.Length).GroupBy(r => targets[r]).Select(g => (g.Key, g.ToArray())).ToArray();
     }
 
     private static string? KeyOf(BodyRow row, string? keyField) =>

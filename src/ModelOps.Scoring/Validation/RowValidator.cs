@@ -71,6 +71,8 @@ public static partial class RowValidator
             }
         }
 
+        // The key counts as a field of its own only when it is not also a feature or the vector input.
+        bool keyIsExtra = keyField is not null && keyField != schema.VectorInput && !schema.Features.Any(f => f.Name == keyField);
         for (int r = 0; r < n; r++)
         {
             BodyRow row = rows[r];
@@ -79,8 +81,11 @@ public static partial class RowValidator
                 errors.Add(new FieldError(r, duplicate, "is given more than once."));
             }
 
+            // Fields that are a feature or the key; when every field is one, no field can be unknown.
+            int known = 0;
             if (keyField is not null && row.Fields.TryGetValue(keyField, out FieldValue key))
             {
+                known += keyIsExtra ? 1 : 0;
                 keys[r] = key.Kind switch
                 {
                     FieldKind.String when key.Problem is null => key.Text,
@@ -96,7 +101,11 @@ public static partial class RowValidator
             if (matrix is not null && schema.VectorInput is { } vector && row.Fields.TryGetValue(vector, out FieldValue array))
             {
                 CheckVector(r, vector, array, schema, matrix, errors);
-                Unknown(r, row, name => name == vector || name == keyField, errors);
+                if (row.Fields.Count > known + 1)
+                {
+                    Unknown(r, row, name => name == vector || name == keyField, errors);
+                }
+
                 continue;
             }
 
@@ -110,6 +119,7 @@ public static partial class RowValidator
                     continue;
                 }
 
+                known++;
                 if (feature.Type == FeatureSpec.Numeric)
                 {
                     numbers[feature.Name][r] = CheckNumber(r, feature, value, errors);
@@ -129,7 +139,10 @@ public static partial class RowValidator
                 errors.Add(new FieldError(r, schema.VectorInput!, $"is missing; send an array of {schema.VectorWidth} numbers."));
             }
 
-            Unknown(r, row, name => name == keyField || schema.Features.Any(f => f.Name == name), errors);
+            if (row.Fields.Count > known)
+            {
+                Unknown(r, row, name => name == keyField || schema.Features.Any(f => f.Name == name), errors);
+            }
         }
 
         return errors.Count > 0 ? throw new ScoringValidationException(errors) : new ValidatedRows(n, numbers, levels, matrix, keys);
@@ -195,7 +208,7 @@ public static partial class RowValidator
             { Problem: { } p } => p,
             { Kind: FieldKind.Null } when !feature.MissingAllowed => "is null; this model requires a value.",
             { Kind: FieldKind.Null } => null,
-            { Kind: FieldKind.String, Text: { } t } when feature.RejectUnknownCategory && feature.Categories is { } c && !c.Contains(t, StringComparer.Ordinal) =>
+            { Kind: FieldKind.String, Text: { } t } when feature.RejectUnknownCategory && feature.Categories is { } c && !IsLevel(c, t) =>
                 $"is a category the model never saw; allowed: {string.Join(", ", c.Take(20))}{(c.Count > 20 ? ", …" : string.Empty)}.",
             { Kind: FieldKind.String } => null,
             _ => $"is {value.Describe()}; expected a string.",
@@ -206,6 +219,19 @@ public static partial class RowValidator
         }
 
         return value.Kind == FieldKind.String ? value.Text : null;
+    }
+
+    private static bool IsLevel(IReadOnlyList<string> levels, string text)
+    {
+        for (int i = 0; i < levels.Count; i++)
+        {
+            if (string.Equals(levels[i], text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int IndexOf(IReadOnlyList<FeatureSpec> features, FeatureSpec feature)

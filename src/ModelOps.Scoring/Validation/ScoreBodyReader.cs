@@ -12,6 +12,10 @@ namespace ModelOps.Scoring.Validation;
 /// </summary>
 public static class ScoreBodyReader
 {
+    // How many fields the last row read had: a new row's dictionary starts at that size instead of growing to it
+    // (a model's callers send rows of one shape). Shared and unsynchronised: a stale value only costs a resize.
+    private static int s_lastFieldCount;
+
     /// <summary>Reads the body; throws <see cref="RequestTooLargeException"/> or <see cref="ScoringValidationException"/>.</summary>
     public static ScoreBody Read(ReadOnlySpan<byte> body, RequestLimits limits)
     {
@@ -53,7 +57,7 @@ public static class ScoreBodyReader
 
         List<BodyRow>? rows = null;
         int explain = 0;
-        var single = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
+        var single = new Dictionary<string, FieldValue>(FieldCapacity(), StringComparer.Ordinal);
         var singleDuplicates = new List<string>();
         var errors = new List<FieldError>();
         while (Next(ref reader) == JsonTokenType.PropertyName)
@@ -86,6 +90,7 @@ public static class ScoreBodyReader
                 throw new ScoringValidationException(errors);
             }
 
+            s_lastFieldCount = single.Count;
             return new ScoreBody([new BodyRow(single, singleDuplicates)], explain);
         }
 
@@ -114,7 +119,7 @@ public static class ScoreBodyReader
                 throw Malformed(reader, $"row {rows.Count} is not a JSON object.");
             }
 
-            var fields = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
+            var fields = new Dictionary<string, FieldValue>(FieldCapacity(), StringComparer.Ordinal);
             var duplicates = new List<string>();
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
@@ -123,11 +128,14 @@ public static class ScoreBodyReader
                 Add(fields, duplicates, name, Value(ref reader, limits), limits, reader);
             }
 
+            s_lastFieldCount = fields.Count;
             rows.Add(new BodyRow(fields, duplicates));
         }
 
         return rows;
     }
+
+    private static int FieldCapacity() => Math.Min(s_lastFieldCount, 256);
 
     private static void Add(Dictionary<string, FieldValue> fields, List<string> duplicates, string name, FieldValue value, RequestLimits limits, Utf8JsonReader reader)
     {

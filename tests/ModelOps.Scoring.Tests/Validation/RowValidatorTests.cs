@@ -38,6 +38,21 @@ public sealed class RowValidatorTests
     }
 
     [Fact]
+    public void An_unknown_field_is_named_whether_the_key_is_a_feature_a_field_of_its_own_or_absent()
+    {
+        const string Row = "\"tenure\":1,\"charges\":2,\"contract\":\"One year\",\"gender\":\"Male\"";
+
+        Errors("{" + Row + ",\"extra\":0}", key: "tenure").Should().ContainSingle(e => e.Field == "extra" && e.Problem == "is not a feature of this model.");
+        Errors("{" + Row + ",\"id\":\"c-1\",\"extra\":0}", key: "id").Should().ContainSingle(e => e.Field == "extra");
+        Errors("{" + Row + ",\"id\":\"c-1\"}", key: "other").Should().ContainSingle(e => e.Field == "id");
+        RowValidator.Validate(ScoreBodyReader.Read(ScoreBodyReader.Utf8("{" + Row + ",\"id\":\"c-1\"}"), new RequestLimits()).Rows, Schema, "id").Keys.Should().Equal("c-1");
+
+        var vector = new FeatureSchema(InputLayout.Vector, [], "x", 2, null, ["y"]);
+        Errors("""{"x":[1,2],"id":"k","extra":0}""", vector, "id").Should().ContainSingle(e => e.Field == "extra");
+        Errors("""{"x":[1,2],"extra":0}""", vector, "x").Should().ContainSingle(e => e.Field == "extra");
+    }
+
+    [Fact]
     public void Wrong_types_out_of_range_and_huge_numbers_are_refused_naming_the_problem()
     {
         FieldError[] errors = Errors("""{"tenure":"12","charges":1e400,"contract":3,"gender":null}""");
