@@ -36,9 +36,12 @@ using Scoring.Benchmarks;
 //   keyed   GET /api/health with a function key: the floor's function and route, plus what a key adds on the host path
 // Beside the rates, the CPU each process spent per request (Linux): where a request's time goes.
 // Usage: Scoring.Benchmarks [TELCO.csv] [--requests N (2000)] [--rounds R (3)] [--concurrency C] [--only TEXT[,TEXT…]]
-//        [--payload-sample-rate P (1, the app's default: every scored row is logged)];
+//        [--warmup SECONDS (3 per target)] [--payload-sample-rate P (1, the app's default: every scored row is logged)];
 // medians over rounds, targets alternated. --only keeps the targets whose names contain one of the texts and skips the
 // hot swap and in-process figures (a quick look at one difference); --concurrency measures that one level only.
+// Before the first round every target runs at concurrency 16 for the warm-up seconds, unmeasured: a fresh worker
+// spends its first half minute or so of load re-compiling its hot methods (tiered JIT, in the background, on the
+// same cores), and the targets are steady-state figures — a long-running app's, not a cold start's.
 if (args is ["peer", ..])
 {
     await MinimalApiPeer.RunAsync(args[1..]);
@@ -49,6 +52,7 @@ string telcoCsv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.O
     ?? Path.Combine(RepositoryLayout.SharedData, "datasets", "WA_Fn-UseC_-Telco-Customer-Churn.csv");
 int requests = Option("--requests", 2000);
 int rounds = Option("--rounds", 3);
+int warmupSeconds = Option("--warmup", 3);
 int[] concurrencies = Option("--concurrency", 0) is > 0 and int only ? [only] : [1, 16, 64];
 string[]? onlyTargets = Text("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -198,6 +202,12 @@ var targets = new (string Name, Func<CancellationToken, Task> Send)[]
 
 bool full = onlyTargets is null && concurrencies.Length == 3;
 (string Name, (double P50Us, double P99Us) Cost)[] inProcess = full ? await InProcessCostsAsync() : [];
+
+foreach (var (name, send) in targets)
+{
+    Console.Error.WriteLine($"Warming up {name} …");
+    await LoadWindow.MeasureWhileAsync(name, 16, Task.Delay(TimeSpan.FromSeconds(warmupSeconds)), send, CancellationToken.None);
+}
 
 var results = new Dictionary<(string, int), List<LoadResult>>();
 var cpu = new Dictionary<(string, int), List<Dictionary<string, double>>>();
