@@ -55,7 +55,7 @@ var invocations = new System.Collections.Concurrent.ConcurrentQueue<Task<Invocat
 async Task Direct(CancellationToken ct)
 {
     InvocationRequest invocation = FunctionInvoker.NewRequest(open);
-    invocation.InputData.Add(new ParameterBinding { Name = open.Trigger.Name, Data = new TypedData { Http = new RpcHttp { Method = "GET", Url = worker.ToString() } } });
+    invocation.InputData.Add(new ParameterBinding { Name = open.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
     invocations.Enqueue(channel.InvokeAsync(invocation, ct));
     using var request = new HttpRequestMessage(HttpMethod.Get, worker);
     request.Headers.Add("x-ms-invocation-id", invocation.InvocationId);

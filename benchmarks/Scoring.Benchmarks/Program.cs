@@ -162,16 +162,13 @@ Func<CancellationToken, Task> DirectToWorker(FunctionDefinition function, string
 {
     var url = new Uri(workerUri, path);
     InvocationRequest invocation = FunctionInvoker.NewRequest(function);
-    var rpc = new RpcHttp { Method = body is null ? "GET" : "POST", Url = url.ToString() };
     if (model is not null)
     {
-        rpc.Params["model"] = model;
         invocation.TriggerMetadata["model"] = new TypedData { String = model };
     }
 
-    invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = rpc } });
-    invocation.TriggerMetadata["Query"] = new TypedData { Json = "{}" };
-    invocation.TriggerMetadata["Headers"] = new TypedData { Json = "{}" };
+    // What the host sends a worker that serves HTTP itself: an empty RpcHttp, the route values as trigger metadata.
+    invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
     invocations.Enqueue(channel.InvokeAsync(invocation, ct));
     using var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, url) { Content = body is null ? null : Json(body()) };
     request.Headers.Add("x-ms-invocation-id", invocation.InvocationId);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace LocalFunctionsHost.Tests;
 
-/// <summary>Which key opened a call, and the identity the worker is sent for it (the host's claims).</summary>
+/// <summary>Which key opened a call, and at which level.</summary>
 public sealed class FunctionKeysTests
 {
     private static readonly LocalSettings Settings = new(
@@ -27,15 +27,13 @@ public sealed class FunctionKeysTests
     }
 
     [Fact]
-    public void A_function_key_is_named_in_the_identity_sent_to_the_worker()
+    public void A_function_key_in_the_code_parameter_opens_a_function_and_is_known_by_its_name()
     {
         KeyCheck check = new FunctionKeys(Settings).Check(Request(code: "key-two"), "function");
-        var identity = FunctionKeys.Identity(check)!;
 
         check.Allowed.Should().BeTrue();
-        identity.AuthenticationType.Value.Should().Be("WebJobsAuthLevel");
-        identity.Claims.Should().Contain(c => c.Type == FunctionKeys.KeyIdClaim && c.Value == "audit-bot");
-        identity.Claims.Should().Contain(c => c.Type == FunctionKeys.AuthLevelClaim && c.Value == "Function");
+        check.KeyName.Should().Be("audit-bot");
+        check.AuthLevel.Should().Be("Function");
     }
 
     [Fact]
@@ -44,15 +42,16 @@ public sealed class FunctionKeysTests
         KeyCheck check = new FunctionKeys(Settings).Check(Request(header: "the-master"), "admin");
 
         check.Allowed.Should().BeTrue();
-        FunctionKeys.Identity(check)!.Claims.Should().Contain(c => c.Type == FunctionKeys.KeyIdClaim && c.Value == "master");
+        check.KeyName.Should().Be("master");
+        check.AuthLevel.Should().Be("Admin");
     }
 
     [Fact]
-    public void An_anonymous_call_without_a_key_carries_no_identity()
+    public void An_anonymous_call_without_a_key_is_allowed_and_names_no_key()
     {
         KeyCheck check = new FunctionKeys(Settings).Check(Request(), "anonymous");
 
         check.Allowed.Should().BeTrue();
-        FunctionKeys.Identity(check).Should().BeNull();
+        check.KeyName.Should().BeNull();
     }
 }

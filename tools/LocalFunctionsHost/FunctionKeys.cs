@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 
 namespace LocalFunctionsHost;
 
@@ -11,16 +10,12 @@ internal sealed record KeyCheck(bool Allowed, string? KeyName, string? AuthLevel
 /// <summary>
 /// The front door's keys, as the Functions host applies them: the key comes from the
 /// <c>x-functions-key</c> header or the <c>code</c> query parameter; the master key opens every level,
-/// function keys open <c>function</c> and <c>anonymous</c>; <c>admin</c> takes the master key only. An
-/// accepted key becomes the identity the worker sees (authentication type <c>WebJobsAuthLevel</c>, claims
-/// <c>…/claims/authlevel</c> and <c>…/claims/keyid</c>, the key's name), as the host sends it in
-/// <c>RpcHttp.identities</c>.
+/// function keys open <c>function</c> and <c>anonymous</c>; <c>admin</c> takes the master key only. As with the
+/// Functions host, a worker on the ASP.NET Core integration is not told which key it was: the proxied request carries
+/// the key as the caller sent it, and the invocation's <c>RpcHttp</c> is empty.
 /// </summary>
 internal sealed class FunctionKeys(LocalSettings settings)
 {
-    public const string AuthenticationType = "WebJobsAuthLevel";
-    public const string AuthLevelClaim = "http://schemas.microsoft.com/2017/07/functions/claims/authlevel";
-    public const string KeyIdClaim = "http://schemas.microsoft.com/2017/07/functions/claims/keyid";
     public const string MasterKeyName = "master";
 
     public KeyCheck Check(HttpRequest request, string level)
@@ -68,17 +63,6 @@ internal sealed class FunctionKeys(LocalSettings settings)
 
         return (null, null);
     }
-
-    /// <summary>The identity the worker gets for an accepted key (none for an anonymous call without one).</summary>
-    public static RpcClaimsIdentity? Identity(KeyCheck check) => check.KeyName is null ? null : new RpcClaimsIdentity
-    {
-        AuthenticationType = new NullableString { Value = AuthenticationType },
-        Claims =
-        {
-            new RpcClaim { Type = AuthLevelClaim, Value = check.AuthLevel },
-            new RpcClaim { Type = KeyIdClaim, Value = check.KeyName },
-        },
-    };
 
     private static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));

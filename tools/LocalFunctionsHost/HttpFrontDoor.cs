@@ -16,7 +16,7 @@ namespace LocalFunctionsHost;
 /// The HTTP front door of one app on 127.0.0.1: routes <c>/{routePrefix}/{route}</c> and methods from each
 /// HTTP trigger's metadata, <c>authLevel</c> enforced with the keys from local settings, then — as the
 /// Functions host does for workers with ASP.NET Core integration — an InvocationRequest over gRPC (the trigger
-/// as an <c>RpcHttp</c> without body, route values as trigger metadata, and query and headers too unless the worker
+/// as an empty <c>RpcHttp</c>, route values as trigger metadata, and query and headers too unless the worker
 /// announces <c>RpcHttpTriggerMetadataRemoved</c>) while the request
 /// itself, streamed, goes to the worker's own Kestrel with <c>x-ms-invocation-id</c> and the worker writes the
 /// answer. A worker that is down gets a 503 problem. <c>GET /admin/host/status</c> (master key) says whether
@@ -32,6 +32,14 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
     public const long DefaultMaxRequestBodyBytes = 104_857_600;
 
     private const string InvocationIdHeader = "x-ms-invocation-id";
+
+    /// <summary>
+    /// The trigger's data for a worker that serves HTTP itself: an empty <c>RpcHttp</c>. The Functions host sends the
+    /// same ("keep the grpc message minimal", <c>GrpcMessageConversionExtensions.ToRpcHttp</c> in azure-functions-host)
+    /// whenever the worker announces <c>HttpUri</c>: method, URL, headers, query, route values, identities and body all
+    /// reach the worker with the proxied request, and the worker reads them there, not from gRPC.
+    /// </summary>
+    private static readonly TypedData ProxiedTrigger = new() { Http = new RpcHttp() };
 
     private readonly List<(FunctionDefinition Function, BindingDefinition Trigger, RouteTemplate Route, string[]? Methods)> _routes = functions
         .Where(f => string.Equals(f.Trigger.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase))
@@ -138,7 +146,7 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
                 return;
             }
 
-            await InvokeAsync(context, function, trigger, values, check);
+            await InvokeAsync(context, function, trigger, values);
             if (verbose)
             {
                 Log.HttpRequest(logger, context.Request.Method, path, function.Name, context.Response.StatusCode);
@@ -179,7 +187,7 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
         await context.Response.WriteAsync(status.ToJsonString(), context.RequestAborted);
     }
 
-    private async Task InvokeAsync(HttpContext context, FunctionDefinition function, BindingDefinition trigger, Dictionary<string, string> routeValues, KeyCheck check)
+    private async Task InvokeAsync(HttpContext context, FunctionDefinition function, BindingDefinition trigger, Dictionary<string, string> routeValues)
     {
         if (worker.Current is not { } channel)
         {
@@ -195,7 +203,7 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
         }
 
         InvocationRequest request = FunctionInvoker.NewRequest(function);
-        request.InputData.Add(new ParameterBinding { Name = trigger.Name, Data = new TypedData { Http = RpcRequest(context.Request, routeValues, check) } });
+        request.InputData.Add(new ParameterBinding { Name = trigger.Name, Data = ProxiedTrigger });
         foreach ((string name, string value) in routeValues)
         {
             request.TriggerMetadata[name] = new TypedData { String = value };
@@ -266,37 +274,6 @@ internal sealed class HttpFrontDoor(AppDefinition app, FunctionKeys keys, IReadO
         {
             Log.Failed(logger, function.Name, invocationId, e.Message);
         }
-    }
-
-    /// <summary>The trigger's <c>RpcHttp</c>: what the host sends a proxying worker (the body goes over HTTP).</summary>
-    private static RpcHttp RpcRequest(HttpRequest incoming, Dictionary<string, string> routeValues, KeyCheck check)
-    {
-        var http = new RpcHttp
-        {
-            Method = incoming.Method,
-            Url = $"{incoming.Scheme}://{incoming.Host}{incoming.PathBase}{incoming.Path}{incoming.QueryString}",
-        };
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in incoming.Headers)
-        {
-            http.Headers[header.Key.ToLowerInvariant()] = header.Value.ToString();
-        }
-
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> query in incoming.Query)
-        {
-            http.Query[query.Key] = query.Value.ToString();
-        }
-
-        foreach ((string name, string value) in routeValues)
-        {
-            http.Params[name] = value;
-        }
-
-        if (FunctionKeys.Identity(check) is { } identity)
-        {
-            http.Identities.Add(identity);
-        }
-
-        return http;
     }
 
     public async ValueTask DisposeAsync()
