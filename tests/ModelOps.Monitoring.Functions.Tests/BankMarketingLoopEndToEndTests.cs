@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ModelOps.Learning.Data;
+using ModelOps.Learning.Drift;
 using ModelOps.Learning.Pipelines;
 using ModelOps.Monitoring.Accuracy;
 using ModelOps.Monitoring.Alerts;
@@ -111,7 +112,10 @@ public sealed class BankMarketingLoopEndToEndTests(AzuriteFixture azurite) : IAs
         drift.Should().NotBeNull("the champion's traffic drifted: " + _host.Output);
         // 2010 calls go to mobiles, to people contacted in earlier campaigns: contact, pdays, previous and poutcome move.
         drift.Features.DrivenBy.Should().Contain(["contact", "pdays", "previous", "poutcome"]);
-        drift.Features.Columns.Where(c => c.Name is "marital" or "default").Should().OnlyContain(c => !c.Drifted);
+        // Credit defaults barely move (Jensen–Shannon distance 0.06 over the replay, under 0.1 in every ten-day window);
+        // marital status is not named here: it moves too (0.06 to 0.14 by window), so which days fill the window decides it.
+        ColumnDrift defaults = drift.Features.Columns.Single(c => c.Name == "default");
+        defaults.Drifted.Should().BeFalse("credit defaults barely move, yet their distance was {0:F3}", defaults.Score);
 
         RealizedAccuracy accuracy = entries.Select(e => e.Accuracy).OfType<RealizedAccuracy>().Where(a => a.Version == 1).MaxBy(a => a.Labelled)!;
         accuracy.Should().NotBeNull();
