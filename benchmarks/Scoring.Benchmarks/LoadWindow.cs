@@ -31,15 +31,14 @@ internal static class LoadWindow
     }
 
     /// <summary>Each figure's median over the rounds of one target and concurrency.</summary>
-    public static LoadResult Median(IReadOnlyList<LoadResult> rounds)
-    {
-        static double Middle(IEnumerable<double> values)
-        {
-            double[] s = values.Order().ToArray();
-            return s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
-        }
+    public static LoadResult Median(IReadOnlyList<LoadResult> rounds) =>
+        new(rounds[0].Target, rounds[0].Concurrency, rounds[0].Requests,
+            Median(rounds.Select(r => r.RequestsPerSecond)), Median(rounds.Select(r => r.P50Ms)), Median(rounds.Select(r => r.P99Ms)));
 
-        return new LoadResult(rounds[0].Target, rounds[0].Concurrency, rounds[0].Requests,
-            Middle(rounds.Select(r => r.RequestsPerSecond)), Middle(rounds.Select(r => r.P50Ms)), Middle(rounds.Select(r => r.P99Ms)));
+    /// <summary>The median of some figures (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] s = values.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
     }
 }

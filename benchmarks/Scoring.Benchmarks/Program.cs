@@ -282,11 +282,7 @@ if (cpu.Values.Any(rounds => rounds.Any(r => r.Count > 0)))
     Console.WriteLine($"|---|{string.Concat(roles.Select(_ => "---:|"))}");
     foreach (var (name, _) in targets)
     {
-        IEnumerable<string> cells = roles.Select(role =>
-        {
-            double[] v = cpu[(name, c16)].Select(r => r.GetValueOrDefault(role)).Order().ToArray();
-            return F(v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2);
-        });
+        IEnumerable<string> cells = roles.Select(role => F(LoadWindow.Median(cpu[(name, c16)].Select(r => r.GetValueOrDefault(role)))));
         Console.WriteLine($"| {name} | {string.Join(" | ", cells)} |");
     }
 }
@@ -389,8 +385,7 @@ async Task<(string, (double, double))[]> InProcessCostsAsync()
     }
 
     void Add(string name, (double P50Us, double P99Us) cost) => (measured.TryGetValue(name, out var list) ? list : measured[name] = []).Add(cost);
-    static double MedianOf(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
-    var costs = measured.Select(m => (m.Key, (MedianOf(m.Value.Select(c => c.P50Us)), MedianOf(m.Value.Select(c => c.P99Us))))).ToList();
+    var costs = measured.Select(m => (m.Key, (LoadWindow.Median(m.Value.Select(c => c.P50Us)), LoadWindow.Median(m.Value.Select(c => c.P99Us))))).ToList();
 
     await shadowScorer.StopAsync(CancellationToken.None);
     return costs.ToArray();
