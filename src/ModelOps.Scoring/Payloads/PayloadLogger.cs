@@ -7,18 +7,28 @@ using ModelOps.Scoring.Telemetry;
 namespace ModelOps.Scoring.Payloads;
 
 /// <summary>
-/// Buffers payload records in a bounded queue and writes them in batches (JSONL per model and hour) through an
-/// <see cref="IPayloadSink"/>. Scoring never waits on it: when the buffer is full a record is dropped and counted.
-/// Rows are sampled at <see cref="PayloadOptions.SampleRate"/>; records with errors are always kept. A batch is
-/// written <see cref="BatchWindow"/> after its first record came in (at once when a full
-/// <see cref="PayloadOptions.BatchSize"/> is already waiting), so steady traffic makes a few large blobs rather than
-/// one small blob per request, and the storage writes do not take the CPU scoring needs. Stopping
-/// (<see cref="StopAsync"/> or disposing) writes everything buffered at once.
+/// Buffers payload records and writes them in batches (JSONL per model and hour) through an <see cref="IPayloadSink"/>.
+/// Scoring never waits on it: when <see cref="PayloadOptions.Capacity"/> records are held (queued, or serialised and
+/// not yet written) a record is dropped and counted. Rows are sampled at <see cref="PayloadOptions.SampleRate"/>;
+/// records with errors are always kept. A batch is written <see cref="BatchWindow"/> after its first record was taken
+/// (at once when it holds <see cref="PayloadOptions.BatchSize"/>), so steady traffic makes a few large blobs rather
+/// than one small blob per request. Stopping (<see cref="StopAsync"/> or disposing) writes everything held at once.
 /// </summary>
+/// <remarks>
+/// The writer takes what is queued every <see cref="DrainInterval"/> and serialises it into the open batch's buffer
+/// straight away, so a record (and the request's fields it points to) is garbage within milliseconds rather than
+/// surviving collections for a whole batch window and ageing into the oldest generation; the batch buffers are reused.
+/// </remarks>
 public sealed class PayloadLogger : IAsyncDisposable
 {
-    /// <summary>How long the first record of a batch waits for more before the batch is written.</summary>
+    /// <summary>How long a batch waits for more records after its first before it is written.</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the writer takes the records queued since it last looked (one wake-up per interval, not per record).</summary>
+    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(50);
+
+    // Buffers kept for the next batches once written; a batch buffer grows to its batch's size once and is then reused.
+    private const int SpareBuffers = 4;
 
     private readonly IPayloadSink _sink;
     private readonly PayloadOptions _options;
@@ -27,8 +37,12 @@ public sealed class PayloadLogger : IAsyncDisposable
     private readonly Random _random;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Channel<PayloadRecord> _queue;
+    private readonly Channel<PayloadRecord> _queue = Channel.CreateUnbounded<PayloadRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<(string Model, DateTimeOffset Hour), Batch> _open = [];
+    private readonly List<Batch> _full = [];
+    private readonly Stack<ArrayBufferWriter<byte>> _spare = new();
     private readonly Task _writer;
+    private long _held;
     private long _dropped;
 
     public PayloadLogger(IPayloadSink sink, PayloadOptions options, ScoringMetrics metrics, ILogger<PayloadLogger> logger, Random? random = null, TimeProvider? clock = null)
@@ -46,7 +60,6 @@ public sealed class PayloadLogger : IAsyncDisposable
         _logger = logger;
         _random = random ?? new Random();
         _clock = clock ?? TimeProvider.System;
-        _queue = Channel.CreateBounded<PayloadRecord>(new BoundedChannelOptions(options.Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -71,11 +84,12 @@ public sealed class PayloadLogger : IAsyncDisposable
     public bool Log(PayloadRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (_queue.Writer.TryWrite(record))
+        if (Interlocked.Increment(ref _held) <= _options.Capacity && _queue.Writer.TryWrite(record))
         {
             return true;
         }
 
+        Interlocked.Decrement(ref _held);
         Interlocked.Increment(ref _dropped);
         _metrics.PayloadsDropped(record.Model, 1);
         ScoringLog.PayloadDropped(_logger, record.Model);
@@ -103,59 +117,134 @@ public sealed class PayloadLogger : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<PayloadRecord>(_options.BatchSize);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        bool open = true;
+        while (open)
         {
-            if (_queue.Reader.Count < _options.BatchSize && !_stopping.IsCancellationRequested)
+            open = await WaitAsync().ConfigureAwait(false);
+            Take();
+            bool all = !open || _stopping.IsCancellationRequested;
+            DateTimeOffset now = _clock.GetUtcNow();
+            foreach (Batch due in _open.Values.Where(b => all || now - b.Started >= BatchWindow).ToList())
             {
-                try
-                {
-                    await Task.Delay(BatchWindow, _clock, _stopping.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopping: what is buffered is written now.
-                }
+                _open.Remove((due.Model, due.Hour));
+                _full.Add(due);
             }
 
-            while (batch.Count < _options.BatchSize && _queue.Reader.TryRead(out PayloadRecord? record))
+            foreach (Batch batch in _full)
             {
-                batch.Add(record);
+                await WriteAsync(batch).ConfigureAwait(false);
             }
 
-            foreach (var group in batch.GroupBy(r => (r.Model, Hour: Hour(r.Timestamp))))
+            _full.Clear();
+            if (open && !_stopping.IsCancellationRequested)
             {
-                await WriteAsync(group.Key.Model, group.Key.Hour, group.ToList()).ConfigureAwait(false);
+                await PauseAsync(DrainInterval).ConfigureAwait(false);
             }
-
-            batch.Clear();
         }
     }
 
-    private async Task WriteAsync(string model, DateTimeOffset hour, List<PayloadRecord> records)
+    /// <summary>Until a record is queued or the oldest open batch is due; false once logging has stopped and the queue is empty.</summary>
+    private async Task<bool> WaitAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(records.Count * 512);
-        using (var json = new Utf8JsonWriter(buffer))
+        if (_open.Count == 0)
         {
-            foreach (PayloadRecord record in records)
-            {
-                record.WriteTo(json);
-                json.Flush();
-                buffer.Write("\n"u8);
-                json.Reset(buffer);
-            }
+            return await _queue.Reader.WaitToReadAsync().ConfigureAwait(false);
         }
 
+        TimeSpan due = _open.Values.Min(b => b.Started) + BatchWindow - _clock.GetUtcNow();
+        if (due <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var timeout = new CancellationTokenSource(due, _clock);
         try
         {
-            await _sink.WriteAsync(model, hour, buffer.WrittenMemory, records.Count, CancellationToken.None).ConfigureAwait(false);
+            return await _queue.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    private async Task PauseAsync(TimeSpan pause)
+    {
+        try
+        {
+            await Task.Delay(pause, _clock, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: what is held is written now.
+        }
+    }
+
+    /// <summary>Serialises every queued record into its model and hour's open batch; a batch that fills is set aside to be written.</summary>
+    private void Take()
+    {
+        while (_queue.Reader.TryRead(out PayloadRecord? record))
+        {
+            (string, DateTimeOffset) key = (record.Model, Hour(record.Timestamp));
+            if (!_open.TryGetValue(key, out Batch? batch))
+            {
+                _open[key] = batch = new Batch(record.Model, key.Item2, _clock.GetUtcNow(), _spare.TryPop(out ArrayBufferWriter<byte>? spare) ? spare : new(64 * 1024));
+            }
+
+            batch.Add(record);
+            if (batch.Count >= _options.BatchSize)
+            {
+                _open.Remove(key);
+                _full.Add(batch);
+            }
+        }
+    }
+
+    private async Task WriteAsync(Batch batch)
+    {
+        try
+        {
+            await _sink.WriteAsync(batch.Model, batch.Hour, batch.Buffer.WrittenMemory, batch.Count, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             // Logging must never take scoring down: the batch is lost, counted and logged.
-            Interlocked.Add(ref _dropped, records.Count);
-            _metrics.PayloadsDropped(model, records.Count);
-            ScoringLog.PayloadWriteFailed(_logger, model, records.Count, e);
+            Interlocked.Add(ref _dropped, batch.Count);
+            _metrics.PayloadsDropped(batch.Model, batch.Count);
+            ScoringLog.PayloadWriteFailed(_logger, batch.Model, batch.Count, e);
+        }
+
+        Interlocked.Add(ref _held, -batch.Count);
+        batch.Json.Dispose();
+        if (_spare.Count < SpareBuffers)
+        {
+            batch.Buffer.ResetWrittenCount();
+            _spare.Push(batch.Buffer);
+        }
+    }
+
+    /// <summary>One model and hour's records as JSONL, in a buffer of its own.</summary>
+    private sealed class Batch(string model, DateTimeOffset hour, DateTimeOffset started, ArrayBufferWriter<byte> buffer)
+    {
+        public string Model => model;
+
+        public DateTimeOffset Hour => hour;
+
+        public DateTimeOffset Started => started;
+
+        public ArrayBufferWriter<byte> Buffer => buffer;
+
+        public Utf8JsonWriter Json { get; } = new(buffer);
+
+        public int Count { get; private set; }
+
+        public void Add(PayloadRecord record)
+        {
+            record.WriteTo(Json);
+            Json.Flush();
+            buffer.Write("\n"u8);
+            Json.Reset(buffer);
+            Count++;
         }
     }
 

@@ -14,6 +14,9 @@ internal sealed class MemoryPayloadSink : IPayloadSink
 
     public IReadOnlyList<JsonElement> Records => _lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
 
+    /// <summary>How many records each write carried, in the order written.</summary>
+    public ConcurrentQueue<int> Batches { get; } = new();
+
     public async Task WriteAsync(string model, DateTimeOffset hour, ReadOnlyMemory<byte> jsonl, int count, CancellationToken cancellationToken)
     {
         if (Gate is { } gate)
@@ -25,5 +28,7 @@ internal sealed class MemoryPayloadSink : IPayloadSink
         {
             _lines.Enqueue(line);
         }
+
+        Batches.Enqueue(count);
     }
 }

@@ -87,6 +87,49 @@ public sealed class PayloadLoggingTests(AzuriteFixture azurite) : IAsyncLifetime
         sink.Records.Should().HaveCount(accepted.Count(a => a));
     }
 
+    [Fact]
+    public async Task A_batch_holds_at_most_the_batch_size_and_each_record_is_written_once()
+    {
+        var sink = new MemoryPayloadSink();
+        using var metrics = new ScoringMetrics();
+        await using var logger = new PayloadLogger(sink, new PayloadOptions { BatchSize = 5 }, metrics, NullLogger<PayloadLogger>.Instance);
+
+        for (int row = 0; row < 12; row++)
+        {
+            logger.Log(new PayloadRecord(DateTimeOffset.UnixEpoch, "r", "telco", row, null, null, null, 1, "champion", "ModelOps", 0.1)).Should().BeTrue();
+        }
+
+        await logger.StopAsync(CancellationToken.None);
+
+        sink.Batches.Should().Equal(5, 5, 2);
+        sink.Records.Select(r => r.GetProperty("row").GetInt32()).Should().Equal(Enumerable.Range(0, 12));
+    }
+
+    [Fact]
+    public async Task A_batch_that_does_not_fill_is_written_a_batch_window_after_its_first_record_without_a_stop()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var sink = new MemoryPayloadSink();
+        using var metrics = new ScoringMetrics();
+        await using var logger = new PayloadLogger(sink, new PayloadOptions(), metrics, NullLogger<PayloadLogger>.Instance, clock: clock);
+        for (int row = 0; row < 3; row++)
+        {
+            logger.Log(new PayloadRecord(clock.GetUtcNow(), "r", "telco", row, null, null, null, 1, "champion", "ModelOps", 0.1));
+        }
+
+        // The writer runs on its own: move the clock in small steps until the batch is out (bounded in steps, not in time).
+        TimeSpan moved = TimeSpan.Zero;
+        for (int step = 0; step < 400 && sink.Batches.IsEmpty; step++)
+        {
+            await Task.Delay(5);
+            clock.Advance(TimeSpan.FromMilliseconds(25));
+            moved += TimeSpan.FromMilliseconds(25);
+        }
+
+        sink.Batches.Should().Equal(3);
+        moved.Should().BeGreaterThanOrEqualTo(PayloadLogger.BatchWindow);
+    }
+
     private async Task<List<JsonElement>> ReadAllAsync(string prefix)
     {
         var records = new List<JsonElement>();
