@@ -12,7 +12,9 @@ namespace ModelOps.Scoring.Functions;
 /// <summary>
 /// The scoring functions' 200 answers, written straight to the response with the app's JSON settings and the
 /// source-generated contracts, so a request pays neither MVC's formatter selection nor a serialisation it has paid
-/// before: a schema answer is serialised once per loaded version and alias, and dropped with the version.
+/// before: a schema answer is serialised once per loaded version and alias, and dropped with the version. They are
+/// <see cref="IResult"/>s, which the worker's ASP.NET Core integration executes on the request's context as they are,
+/// without building the MVC action context an <c>IActionResult</c> needs.
 /// </summary>
 public sealed class ScoringAnswers
 {
@@ -33,10 +35,10 @@ public sealed class ScoringAnswers
     }
 
     /// <summary>The scores of one request.</summary>
-    public IActionResult Scores(ScoreResponse response) => new SerializedAnswer<ScoreResponse>(response, _scores);
+    public IResult Scores(ScoreResponse response) => new SerializedAnswer<ScoreResponse>(response, _scores);
 
     /// <summary>What a version serves; the bytes are reused while that version stays loaded.</summary>
-    public IActionResult Schema(ServedSchema served)
+    public IResult Schema(ServedSchema served)
     {
         ArgumentNullException.ThrowIfNull(served);
         ConcurrentDictionary<(string, int, string, string), byte[]> byTarget = _schemas.GetValue(served.Schema, _ => new());
@@ -45,25 +47,25 @@ public sealed class ScoringAnswers
         return new BytesAnswer(json);
     }
 
-    private sealed class SerializedAnswer<T>(T value, JsonTypeInfo<T> typeInfo) : IActionResult
+    private sealed class SerializedAnswer<T>(T value, JsonTypeInfo<T> typeInfo) : IResult
     {
-        public Task ExecuteResultAsync(ActionContext context)
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            HttpResponse response = context.HttpContext.Response;
+            HttpResponse response = httpContext.Response;
             response.StatusCode = StatusCodes.Status200OK;
-            return response.WriteAsJsonAsync(value, typeInfo, JsonContentType, context.HttpContext.RequestAborted);
+            return response.WriteAsJsonAsync(value, typeInfo, JsonContentType, httpContext.RequestAborted);
         }
     }
 
-    private sealed class BytesAnswer(byte[] json) : IActionResult
+    private sealed class BytesAnswer(byte[] json) : IResult
     {
-        public Task ExecuteResultAsync(ActionContext context)
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            HttpResponse response = context.HttpContext.Response;
+            HttpResponse response = httpContext.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = JsonContentType;
             response.ContentLength = json.Length;
-            return response.Body.WriteAsync(json, context.HttpContext.RequestAborted).AsTask();
+            return response.Body.WriteAsync(json, httpContext.RequestAborted).AsTask();
         }
     }
 }

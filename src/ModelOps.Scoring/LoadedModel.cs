@@ -169,7 +169,7 @@ public sealed class LoadedModel : IDisposable
     /// <summary>Runs the session on rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>, padded to <paramref name="chunk"/>.</summary>
     private IReadOnlyDictionary<string, Tensor> RunChunk(ValidatedRows rows, int start, int count, int chunk, CancellationToken cancellationToken)
     {
-        var inputs = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, Tensor>(Session.Inputs.Count, StringComparer.Ordinal);
         foreach (ModelValueInfo input in Session.Inputs)
         {
             inputs[input.Name] = InputTensors.Build(input, Schema, rows, start, count, chunk);

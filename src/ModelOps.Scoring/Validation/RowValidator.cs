@@ -56,8 +56,14 @@ public static partial class RowValidator
 
         int n = rows.Count;
         var keys = new string?[n];
-        var numbers = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        var levels = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        int numeric = 0;
+        for (int f = 0; f < schema.Features.Count; f++)
+        {
+            numeric += schema.Features[f].Type == FeatureSpec.Numeric ? 1 : 0;
+        }
+
+        var numbers = new Dictionary<string, double[]>(numeric, StringComparer.Ordinal);
+        var levels = new Dictionary<string, string?[]>(schema.Features.Count - numeric, StringComparer.Ordinal);
         double[]? matrix = schema.Layout == InputLayout.Vector ? new double[checked(n * schema.VectorWidth)] : null;
         foreach (FeatureSpec feature in schema.Features)
         {
