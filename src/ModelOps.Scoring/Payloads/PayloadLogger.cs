@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -15,9 +16,10 @@ namespace ModelOps.Scoring.Payloads;
 /// than one small blob per request. Stopping (<see cref="StopAsync"/> or disposing) writes everything held at once.
 /// </summary>
 /// <remarks>
-/// The writer takes what is queued every <see cref="DrainInterval"/> and serialises it into the open batch's buffer
-/// straight away, so a record (and the request's fields it points to) is garbage within milliseconds rather than
-/// surviving collections for a whole batch window and ageing into the oldest generation; the batch buffers are reused.
+/// One loop takes what is queued every <see cref="DrainInterval"/> and serialises it into the open batch's buffer
+/// straight away, and another writes the batches that are done, so a record (and the request's fields it points to)
+/// is garbage within milliseconds, however long a write takes, rather than surviving collections for a whole batch
+/// window and ageing into the oldest generation; the batch buffers are reused.
 /// </remarks>
 public sealed class PayloadLogger : IAsyncDisposable
 {
@@ -40,7 +42,8 @@ public sealed class PayloadLogger : IAsyncDisposable
     private readonly Channel<PayloadRecord> _queue = Channel.CreateUnbounded<PayloadRecord>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<(string Model, DateTimeOffset Hour), Batch> _open = [];
     private readonly List<Batch> _full = [];
-    private readonly Stack<ArrayBufferWriter<byte>> _spare = new();
+    private readonly Channel<Batch> _done = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ConcurrentStack<ArrayBufferWriter<byte>> _spare = new();
     private readonly Task _writer;
     private long _held;
     private long _dropped;
@@ -60,7 +63,7 @@ public sealed class PayloadLogger : IAsyncDisposable
         _logger = logger;
         _random = random ?? new Random();
         _clock = clock ?? TimeProvider.System;
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = Task.WhenAll(Task.Run(TakeLoopAsync), Task.Run(WriteLoopAsync));
     }
 
     /// <summary>Records dropped since start (buffer full, or a batch that could not be written).</summary>
@@ -115,7 +118,7 @@ public sealed class PayloadLogger : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task WriteLoopAsync()
+    private async Task TakeLoopAsync()
     {
         bool open = true;
         while (open)
@@ -132,7 +135,7 @@ public sealed class PayloadLogger : IAsyncDisposable
 
             foreach (Batch batch in _full)
             {
-                await WriteAsync(batch).ConfigureAwait(false);
+                _done.Writer.TryWrite(batch);
             }
 
             _full.Clear();
@@ -140,6 +143,16 @@ public sealed class PayloadLogger : IAsyncDisposable
             {
                 await PauseAsync(DrainInterval).ConfigureAwait(false);
             }
+        }
+
+        _done.Writer.TryComplete();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        await foreach (Batch batch in _done.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await WriteAsync(batch).ConfigureAwait(false);
         }
     }
 

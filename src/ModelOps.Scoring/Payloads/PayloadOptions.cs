@@ -12,8 +12,12 @@ public sealed class PayloadOptions
     /// <summary>Records buffered before new ones are dropped (default 10,000).</summary>
     public int Capacity { get; set; } = 10_000;
 
-    /// <summary>The most records in one written batch (default 500).</summary>
-    public int BatchSize { get; set; } = 500;
+    /// <summary>
+    /// The most records in one written batch (default 5,000, a few megabytes of JSONL). A batch is written a second
+    /// after its first record at the latest, so this only bounds blobs under heavy traffic: larger ones mean fewer
+    /// storage writes (billed per operation) and fewer blobs for drift jobs to list and open.
+    /// </summary>
+    public int BatchSize { get; set; } = 5_000;
 
     /// <summary>The blob container payload batches go to (default <c>monitoring</c>); blob names start <c>payloads/</c>.</summary>
     public string Container { get; set; } = "monitoring";
