@@ -30,7 +30,7 @@ public sealed class PayloadLogger : IAsyncDisposable
     public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(50);
 
     // Buffers kept for the next batches once written; a batch buffer grows to its batch's size once and is then reused.
-    private const int SpareBuffers = 4;
+    private const int SpareBuffers = 2;
 
     private readonly IPayloadSink _sink;
     private readonly PayloadOptions _options;

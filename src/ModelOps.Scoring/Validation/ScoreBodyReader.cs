@@ -230,7 +230,7 @@ public static class ScoreBodyReader
     {
         try
         {
-            text = reader.GetString() ?? string.Empty;
+            text = RecentStrings.Read(ref reader);
             return true;
         }
         catch (InvalidOperationException)
