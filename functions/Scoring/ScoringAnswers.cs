@@ -34,8 +34,11 @@ public sealed class ScoringAnswers
         _schema = (JsonTypeInfo<ServedSchema>)options.GetTypeInfo(typeof(ServedSchema));
     }
 
-    /// <summary>The scores of one request.</summary>
-    public IResult Scores(ScoreResponse response) => new SerializedAnswer<ScoreResponse>(response, _scores);
+    /// <summary>
+    /// The scores of one request, serialised before the first byte is written so the answer carries a Content-Length:
+    /// headers and body leave in one write, without chunked framing for a proxy in front to take apart.
+    /// </summary>
+    public IResult Scores(ScoreResponse response) => new BytesAnswer(JsonSerializer.SerializeToUtf8Bytes(response, _scores));
 
     /// <summary>What a version serves; the bytes are reused while that version stays loaded.</summary>
     public IResult Schema(ServedSchema served)
@@ -45,16 +48,6 @@ public sealed class ScoringAnswers
         byte[] json = byTarget.GetOrAdd((served.Model, served.Version, served.Alias, served.Engine),
             static (_, answer) => JsonSerializer.SerializeToUtf8Bytes(answer.Served, answer.TypeInfo), (Served: served, TypeInfo: _schema));
         return new BytesAnswer(json);
-    }
-
-    private sealed class SerializedAnswer<T>(T value, JsonTypeInfo<T> typeInfo) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            HttpResponse response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            return response.WriteAsJsonAsync(value, typeInfo, JsonContentType, httpContext.RequestAborted);
-        }
     }
 
     private sealed class BytesAnswer(byte[] json) : IResult

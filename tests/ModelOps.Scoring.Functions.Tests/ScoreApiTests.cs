@@ -26,6 +26,8 @@ public sealed class ScoreApiTests(ScoringStack stack)
 
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync() + stack.Host.Output);
         response.Headers.GetValues("x-request-id").Should().Equal("req-glm-1");
+        response.Headers.TransferEncodingChunked.Should().NotBe(true, "the scores are written with their length");
+        response.Content.Headers.ContentLength.Should().Be((await response.Content.ReadAsByteArrayAsync()).Length);
         JsonElement answer = await JsonOf(response);
         answer.GetProperty("requestId").GetString().Should().Be("req-glm-1");
         using var direct = new LoadedModel("glm", 1, new EngineSelector().Load(TestArtifacts.TelcoGlm, preferOnnxRuntime: false, CancellationToken.None), TestArtifacts.TelcoGlm.Length);
